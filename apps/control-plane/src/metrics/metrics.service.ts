@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** One registry per process: default Node metrics plus bridgefleet's own. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'bridgefleet_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status code.',
+    // Route templates (not raw paths) keep label cardinality bounded.
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    this.registry.setDefaultLabels({ app: 'bridgefleet' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'bridgefleet_' });
+  }
+}
