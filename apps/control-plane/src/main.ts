@@ -1,19 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createControlPlane } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { loadConfigOrExit } from './config/load-config.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`bridgefleet: ${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const app = await createControlPlane(config);
   await app.listen(config.PORT, config.HOST);
   new Logger('bootstrap').log(`control plane listening on http://${config.HOST}:${config.PORT} (roles: ${config.ROLES.join(',')})`);

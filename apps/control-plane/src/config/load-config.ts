@@ -16,3 +16,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return result.data;
 }
+
+/** For process entry points: a bad setting ends the process with EX_CONFIG (78) and the variable's name. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`bridgefleet: ${error.message}\n`);
+    process.exit(78);
+  }
+}
