@@ -1,0 +1,35 @@
+import { Global, Module } from '@nestjs/common';
+
+/** The time source for decisions. Inject CLOCK instead of calling Date.now(), so tests can move time. */
+export interface Clock {
+  now(): Date;
+}
+
+export const CLOCK = Symbol('CLOCK');
+
+export class SystemClock implements Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/** A clock tests set and advance by hand. */
+export class ManualClock implements Clock {
+  constructor(private ms: number = Date.now()) {}
+
+  now(): Date {
+    return new Date(this.ms);
+  }
+
+  set(at: Date | number): void {
+    this.ms = typeof at === 'number' ? at : at.getTime();
+  }
+
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+@Global()
+@Module({ providers: [{ provide: CLOCK, useClass: SystemClock }], exports: [CLOCK] })
+export class ClockModule {}
