@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { pickRoundRobin } from '@bridgefleet/policy/assignment/round-robin.js';
+import type { Tx } from '../audit/audit.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { CLOCK, type Clock } from '../clock/clock.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { RedisService } from '../redis/redis.service.js';
+import { isAssignable, mustReassign } from './line-eligibility.js';
+import { LineSchedulerRepository } from './line-scheduler.repository.js';
+import { MessageTransitionsRepository } from './message-transitions.repository.js';
+import { NewContactHeadroom } from './new-contact-headroom.js';
+import { RoutingRepository, type RoutableLine } from './routing.repository.js';
+import { DispatchSettings } from './dispatch-settings.js';
+
+export type RouteOutcome = 'assigned' | 'waiting_for_line' | 'expired' | 'not_routable';
+
+export type ReassignListener = (
+  tx: Tx,
+  change: { handle: string; fromLineId: string; toLineId: string; at: Date; reason: string },
+) => Promise<void>;
+
+/**
+ * Step 3 of DESIGN.md's sending: resolve the contact's line (sticky, else the
+ * next assignable line round-robin among those with new-contact headroom), pin
+ * it, mark the message assigned and queue it on that line.
+ */
+@Injectable()
+export class RouterService {
+  private readonly logger = new Logger('router');
+  private readonly reassignListeners: ReassignListener[] = [];
+
+  constructor(
+    private readonly routing: RoutingRepository,
+    private readonly transitions: MessageTransitionsRepository,
+    private readonly scheduler: LineSchedulerRepository,
+    private readonly headroom: NewContactHeadroom,
+    private readonly settings: DispatchSettings,
+    private readonly audit: AuditRepository,
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onReassign(listener: ReassignListener): void {
+    this.reassignListeners.push(listener);
+  }
+
+  async route(messageId: string): Promise<RouteOutcome> {
+    const message = await this.transitions.findById(messageId);
+    if (!message || message.direction !== 'outbound') return 'not_routable';
+    const now = this.clock.now();
+    if (message.status === 'assigned' && message.lineId) {
+      // Already routed (a re-delivered job or the reconciler): make sure it is queued.
+      await this.scheduler.enqueue(message.lineId, message.id, message.seq, now.getTime());
+      return 'assigned';
+    }
+    if (message.status !== 'queued') return 'not_routable';
+    if (message.validUntil && message.validUntil <= now) {
+      await this.transitions.advance(message.id, 'expired', now, { detail: 'validity ended before a line was available' });
+      return 'expired';
+    }
+    const lines = await this.routing.lines();
+    const contact = await this.routing.contact(message.contactHandle);
+    const current = contact?.lineId ? lines.find((line) => line.id === contact.lineId) : undefined;
+    const settings = await this.settings.current();
+    const keep = current && !mustReassign(current, now, settings.health.tolerationSeconds);
+    const lineId = keep ? current.id : await this.pickNewLine(lines, current, now);
+    if (!lineId) return 'waiting_for_line';
+
+    const assignedLine = await this.prisma.$transaction(async (tx) => {
+      let finalLine = lineId;
+      if (current && !keep) {
+        const moved = await this.routing.reassign(tx, message.contactHandle, current.id, lineId, now);
+        if (moved) {
+          const reason = reassignReason(current);
+          await this.audit.record(
+            {
+              actor: 'system:router',
+              action: 'contact.reassign',
+              targetType: 'contact',
+              targetId: message.contactHandle,
+              reason,
+              detail: { fromLineId: current.id, toLineId: lineId },
+            },
+            tx,
+          );
+          for (const listener of this.reassignListeners) {
+            await listener(tx, { handle: message.contactHandle, fromLineId: current.id, toLineId: lineId, at: now, reason });
+          }
+        } else {
+          finalLine = (await this.routing.contact(message.contactHandle))?.lineId ?? lineId;
+        }
+      } else {
+        finalLine = await this.routing.pinIfUnassigned(tx, message.contactHandle, lineId, now);
+      }
+      const advanced = await this.transitions.advance(message.id, 'assigned', now, { lineId: finalLine, detail: `line ${finalLine}` }, tx);
+      return advanced ? finalLine : undefined;
+    });
+    if (!assignedLine) return 'not_routable';
+    await this.scheduler.enqueue(assignedLine, message.id, message.seq, now.getTime());
+    return 'assigned';
+  }
+
+  private async pickNewLine(lines: RoutableLine[], exclude: RoutableLine | undefined, now: Date): Promise<string | undefined> {
+    const assignable = lines.filter((line) => isAssignable(line) && line.id !== exclude?.id);
+    if (assignable.length === 0) return undefined;
+    const withHeadroom = await this.headroom.linesWithHeadroom(
+      assignable.map((line) => line.id),
+      now,
+    );
+    const cursor = (await this.redis.client.incr(this.redis.key('rr', 'cursor'))) - 1;
+    const pick = pickRoundRobin(
+      assignable.map((line) => ({ id: line.id, acceptsNewContacts: withHeadroom.has(line.id) })),
+      cursor,
+    );
+    if (!pick) this.logger.debug('no line may take a new contact now');
+    return pick?.lineId;
+  }
+}
+
+function reassignReason(line: RoutableLine): string {
+  if (line.admin === 'retired' || line.admin === 'draining') return `line ${line.admin}`;
+  if (line.reputation === 'flagged' || line.reputation === 'banned') return `line ${line.reputation}`;
+  return 'line unreachable past the toleration period';
+}

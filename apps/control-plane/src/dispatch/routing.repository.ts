@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../audit/audit.repository.js';
+import { PrismaService } from '../database/prisma.service.js';
+
+export interface RoutableLine {
+  id: string;
+  admin: string;
+  reputation: string;
+  nodeHealth: string;
+  nodeHealthChangedAt: Date | null;
+}
+
+@Injectable()
+export class RoutingRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async lines(): Promise<RoutableLine[]> {
+    const rows = await this.prisma.line.findMany({
+      where: { admin: { not: 'retired' } },
+      select: { id: true, admin: true, reputation: true, node: { select: { healthState: true, healthChangedAt: true } } },
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      admin: row.admin,
+      reputation: row.reputation,
+      nodeHealth: row.node.healthState,
+      nodeHealthChangedAt: row.node.healthChangedAt,
+    }));
+  }
+
+  contact(handle: string) {
+    return this.prisma.contact.findUnique({ where: { handle } });
+  }
+
+  /**
+   * Pins the contact to `lineId` unless it already has a line; returns the line it
+   * ends up on. Two messages to one new contact routed at once agree on one line.
+   */
+  async pinIfUnassigned(tx: Tx, handle: string, lineId: string, at: Date): Promise<string> {
+    const rows = await tx.$queryRaw<{ line_id: string }[]>`
+      INSERT INTO contacts (handle, line_id, assigned_at, created_at, updated_at)
+      VALUES (${handle}, ${lineId}::uuid, ${at}, ${at}, ${at})
+      ON CONFLICT (handle) DO UPDATE
+        SET line_id = COALESCE(contacts.line_id, EXCLUDED.line_id),
+            assigned_at = CASE WHEN contacts.line_id IS NULL THEN EXCLUDED.assigned_at ELSE contacts.assigned_at END,
+            updated_at = EXCLUDED.updated_at
+      RETURNING line_id::text AS line_id`;
+    return rows[0]!.line_id;
+  }
+
+  /** Moves a contact from one line to another (compare-and-set on the old line). */
+  async reassign(tx: Tx, handle: string, fromLineId: string, toLineId: string, at: Date): Promise<boolean> {
+    const updated = await tx.contact.updateMany({
+      where: { handle, lineId: fromLineId },
+      data: { lineId: toLineId, assignedAt: at },
+    });
+    return updated.count === 1;
+  }
+}

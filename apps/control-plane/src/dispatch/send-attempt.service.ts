@@ -1,0 +1,240 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SendResult } from '@bridgefleet/contracts/agent.schema.js';
+import type { FleetSettings } from '@bridgefleet/contracts/fleet-settings.schema.js';
+import type { Message } from '@bridgefleet/db/generated/client.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { CLOCK, type Clock } from '../clock/clock.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { AgentClient, type AgentCallResult, type AgentTarget } from './agent-client.js';
+import { DispatchSettings } from './dispatch-settings.js';
+import { isSendable } from './line-eligibility.js';
+import { MessageTransitionsRepository } from './message-transitions.repository.js';
+import { SendGate, type GateContact, type GateLine } from './send-gate.js';
+
+const DAY_MS = 86_400_000;
+// How many queued messages of a line are looked at per claim: enough to find a
+// contact that may be sent to when the oldest ones are gated per contact.
+const HEAD_WINDOW = 20;
+// A line that cannot send (unreachable node, flagged) is looked at again after this.
+const UNSENDABLE_RECHECK_MS = 15_000;
+
+export interface LineOutcome {
+  /** Messages that left the line's queue (sent or final). */
+  finished: string[];
+  /** When the line may be tried again. */
+  nextAt: number;
+}
+
+type LineWithNode = NonNullable<Awaited<ReturnType<SendAttemptService['loadLine']>>>;
+
+/**
+ * One turn of one line: pick the oldest message the governor lets go (keeping
+ * each contact's messages in order), send it through the agent, and record the
+ * outcome. One send in flight per line: the caller holds the line's lease.
+ */
+@Injectable()
+export class SendAttemptService {
+  private readonly logger = new Logger('dispatch');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: MessageTransitionsRepository,
+    private readonly agent: AgentClient,
+    private readonly gate: SendGate,
+    private readonly settings: DispatchSettings,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  loadLine(lineId: string) {
+    return this.prisma.line.findUnique({ where: { id: lineId }, include: { node: true } });
+  }
+
+  async runLine(lineId: string, head: string[]): Promise<LineOutcome> {
+    const now = this.clock.now();
+    const line = await this.loadLine(lineId);
+    if (!line) return { finished: head, nextAt: now.getTime() };
+    if (!isSendable({ admin: line.admin, reputation: line.reputation, nodeHealth: line.node.healthState })) {
+      // Messages wait on their line (the router reassigns contacts of lines gone for good).
+      return { finished: [], nextAt: now.getTime() + UNSENDABLE_RECHECK_MS };
+    }
+    const settings = await this.settings.current();
+    const messages = new Map((await this.transitions.findMany(head.slice(0, HEAD_WINDOW))).map((m) => [m.id, m]));
+    const contacts = await this.contactsOf([...messages.values()], now);
+    const finished: string[] = [];
+    const blocked = new Set<string>();
+    let earliestWait = Number.POSITIVE_INFINITY;
+
+    for (const id of head.slice(0, HEAD_WINDOW)) {
+      const message = messages.get(id);
+      if (!message || message.lineId !== lineId || !['assigned', 'sending'].includes(message.status)) {
+        finished.push(id); // canceled, moved or already final: drop from the queue
+        continue;
+      }
+      if (blocked.has(message.contactHandle)) continue; // keep the contact's order
+      if (message.status === 'sending') {
+        // A previous attempt did not conclude: ask the agent before anything else.
+        const outcome = await this.resolveInFlight(line, message, now);
+        if (outcome === 'finished') finished.push(id);
+        return { finished, nextAt: outcome === 'finished' ? now.getTime() : now.getTime() + this.retryDelay(message.attempts) };
+      }
+      if (message.validUntil && message.validUntil <= now) {
+        await this.transitions.advance(id, 'expired', now, { detail: 'validity ended while waiting for the governor' });
+        finished.push(id);
+        continue;
+      }
+      const contact = contacts.get(message.contactHandle)!;
+      const decision = await this.gate.acquire(gateLine(line), contact, settings, now);
+      if (!decision.allow) {
+        earliestWait = Math.min(earliestWait, decision.waitUntil.getTime());
+        if (decision.scope === 'line') break;
+        blocked.add(message.contactHandle);
+        continue;
+      }
+      const sent = await this.attempt(line, message, contact, decision.reservation, settings, now);
+      if (sent) finished.push(id);
+      const gapMs = Math.max(0, effectiveGapSeconds(line.limits, settings) * 1000);
+      return { finished, nextAt: sent ? now.getTime() + gapMs : now.getTime() + this.retryDelay(message.attempts + 1) };
+    }
+    const nextAt = Number.isFinite(earliestWait) ? earliestWait : now.getTime() + UNSENDABLE_RECHECK_MS;
+    return { finished, nextAt };
+  }
+
+  /** Sends one message; true when it left the queue (sent or final), false when it will be retried. */
+  private async attempt(
+    line: LineWithNode,
+    message: Message,
+    contact: GateContact,
+    reservation: unknown,
+    settings: FleetSettings,
+    now: Date,
+  ): Promise<boolean> {
+    const moved = await this.transitions.advance(message.id, 'sending', now, {
+      incrementAttempts: true,
+      detail: `attempt ${message.attempts + 1}`,
+    });
+    if (!moved) return true; // canceled meanwhile
+    const target = agentTarget(line);
+    const command = {
+      messageId: message.id,
+      to: message.contactHandle,
+      ...(message.body ? { body: message.body } : {}),
+      ...(Array.isArray(message.attachments) && message.attachments.length ? { attachments: message.attachments as never } : {}),
+    };
+    let call = await this.agent.send(target, command, this.config.AGENT_SEND_TIMEOUT_MS);
+    if (call.kind !== 'answered') {
+      // Never resend blindly: the agent may have sent it. Ask what happened.
+      call = await this.agent.lookup(target, message.id, this.config.AGENT_SEND_TIMEOUT_MS);
+    }
+    const final = await this.applyAgentAnswer(message, call, this.clock.now());
+    if (final === 'retry' || final === 'failed') await this.gate.release(gateLine(line), contact, reservation, this.clock.now());
+    void settings;
+    return final !== 'retry' && final !== 'pending';
+  }
+
+  private async resolveInFlight(line: LineWithNode, message: Message, now: Date): Promise<'finished' | 'waiting'> {
+    const call = await this.agent.lookup(agentTarget(line), message.id, this.config.AGENT_SEND_TIMEOUT_MS);
+    if (call.kind === 'not_found') {
+      // The agent never recorded it: sending it now cannot double it.
+      const target = agentTarget(line);
+      const resend = await this.agent.send(
+        target,
+        { messageId: message.id, to: message.contactHandle, ...(message.body ? { body: message.body } : {}) },
+        this.config.AGENT_SEND_TIMEOUT_MS,
+      );
+      const final = await this.applyAgentAnswer(message, resend, now);
+      return final === 'retry' || final === 'pending' ? 'waiting' : 'finished';
+    }
+    const final = await this.applyAgentAnswer(message, call, now);
+    return final === 'retry' || final === 'pending' ? 'waiting' : 'finished';
+  }
+
+  /** Records what the agent said. 'sent' and 'failed' are final; 'pending' and 'retry' keep the message queued. */
+  private async applyAgentAnswer(message: Message, call: AgentCallResult, at: Date): Promise<'sent' | 'failed' | 'pending' | 'retry'> {
+    if (call.kind === 'not_found' || call.kind === 'no_answer') {
+      const why = call.kind === 'no_answer' ? call.error : 'agent has no record of the send';
+      return this.retryOrFail(message, at, why);
+    }
+    const result: SendResult = call.result;
+    if (result.state === 'sent') {
+      await this.transitions.advance(message.id, 'sent', at, {
+        ...(result.providerId ? { providerId: result.providerId } : {}),
+        error: null,
+      });
+      await this.prisma.contact.update({
+        where: { handle: message.contactHandle },
+        data: { lastOutboundAt: at, unanswered: { increment: 1 } },
+      });
+      return 'sent';
+    }
+    if (result.state === 'pending') {
+      await this.transitions.note(message.id, 'sending', at, 'the agent is still sending; waiting for its answer');
+      return 'pending';
+    }
+    const error = result.error;
+    if (error?.code === 'no_imessage' || error?.code === 'invalid_recipient') {
+      await this.transitions.advance(message.id, 'undeliverable', at, { detail: error.message, error: error.code });
+      return 'failed';
+    }
+    if (error?.retryable) return this.retryOrFail(message, at, `${error.code}: ${error.message}`);
+    await this.transitions.advance(message.id, 'failed', at, { detail: error?.message ?? 'send failed', error: error?.code ?? 'failed' });
+    return 'failed';
+  }
+
+  private async retryOrFail(message: Message, at: Date, why: string): Promise<'failed' | 'retry'> {
+    const attempts = message.attempts + 1;
+    if (attempts >= this.config.DISPATCH_MAX_ATTEMPTS) {
+      await this.transitions.advance(message.id, 'failed', at, { detail: `gave up after ${attempts} attempts: ${why}`, error: why });
+      return 'failed';
+    }
+    await this.transitions.note(
+      message.id,
+      'sending',
+      at,
+      `attempt ${attempts} did not conclude (${why}); will ask the agent and retry`,
+      why,
+    );
+    return 'retry';
+  }
+
+  /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 min. */
+  private retryDelay(attempts: number): number {
+    const ceiling = Math.min(300_000, 1_000 * 2 ** Math.max(0, attempts - 1));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  private async contactsOf(messages: Message[], now: Date): Promise<Map<string, GateContact>> {
+    const handles = [...new Set(messages.map((m) => m.contactHandle))];
+    const rows = await this.prisma.contact.findMany({ where: { handle: { in: handles } } });
+    const byHandle = new Map(rows.map((row) => [row.handle, row]));
+    return new Map(
+      handles.map((handle) => {
+        const row = byHandle.get(handle);
+        const lastTouch = Math.max(row?.lastInboundAt?.getTime() ?? 0, row?.lastOutboundAt?.getTime() ?? 0);
+        return [
+          handle,
+          {
+            handle,
+            isNew: now.getTime() - lastTouch > 30 * DAY_MS,
+            wroteRecently: !!row?.lastInboundAt && now.getTime() - row.lastInboundAt.getTime() <= DAY_MS,
+            unanswered: row?.unanswered ?? 0,
+          },
+        ];
+      }),
+    );
+  }
+}
+
+function agentTarget(line: LineWithNode): AgentTarget {
+  return { agentUrl: line.node.agentUrl, agentToken: line.node.agentToken };
+}
+
+function gateLine(line: LineWithNode): GateLine {
+  return { id: line.id, reputation: line.reputation, limits: line.limits, warmupStartedAt: line.warmupStartedAt };
+}
+
+function effectiveGapSeconds(overrides: unknown, settings: FleetSettings): number {
+  const own = (overrides as { minGapSeconds?: number } | null)?.minGapSeconds;
+  return typeof own === 'number' ? own : settings.limits.minGapSeconds;
+}
