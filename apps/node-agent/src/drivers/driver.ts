@@ -23,6 +23,8 @@ export type DriverSendOutcome =
   /** The bridge did not say (timeout, 500 after hand-off): the agent must reconcile before deciding. */
   | { state: 'unknown'; message: string };
 
+export type ReconcileOutcome = DriverSendOutcome | { state: 'not_sent' } | undefined;
+
 /** Events a driver observes from the bridge (webhooks, polls); the agent adds ids and forwards them. */
 export type DriverEvent =
   | { type: 'delivered' | 'read'; providerId: string; messageId?: string; at: Date }
@@ -41,9 +43,11 @@ export interface MessagesDriver {
   health(): Promise<DriverHealth>;
   send(request: DriverSendRequest): Promise<DriverSendOutcome>;
   /**
-   * After an `unknown` outcome: did the message with this id go out? `undefined`
-   * when the bridge cannot tell yet.
+   * After an `unknown` outcome (or a pending record found at start-up): did the message
+   * with this id go out? `undefined` when the bridge cannot tell yet; `not_sent` only when
+   * the bridge is sure it never took the message (the agent then forgets the id, so the
+   * control plane may send it once more).
    */
-  reconcile(request: DriverSendRequest, since: Date): Promise<DriverSendOutcome | undefined>;
+  reconcile(request: DriverSendRequest, since: Date): Promise<ReconcileOutcome>;
   availability(address: string): Promise<boolean>;
 }
