@@ -1,0 +1,56 @@
+/**
+ * When in each poll epoch (one interval) each node is probed. A node's place is
+ * a stable hash of its id (so probes spread evenly over the interval and a node
+ * keeps its rhythm) plus a little random jitter each epoch (so nodes that hash
+ * close together do not stay in lockstep). One sorted list and a cursor per epoch
+ * instead of a timer per node: 10,000 nodes cost one sort every interval.
+ */
+export class ProbeSchedule {
+  private order: Array<{ id: string; phase: number }> = [];
+  private cursor = 0;
+  epoch = -1;
+
+  constructor(
+    private readonly jitterFraction = 0.1,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  start(epoch: number, nodeIds: readonly string[]): void {
+    this.epoch = epoch;
+    this.cursor = 0;
+    this.order = nodeIds
+      .map((id) => ({ id, phase: wrap(stablePhase(id) + (this.random() - 0.5) * this.jitterFraction) }))
+      .sort((a, b) => a.phase - b.phase);
+  }
+
+  /** Nodes whose phase is at or before `fraction` of the epoch and not yet handed out. */
+  takeDue(fraction: number): string[] {
+    const due: string[] = [];
+    while (this.cursor < this.order.length && this.order[this.cursor]!.phase <= fraction) due.push(this.order[this.cursor++]!.id);
+    return due;
+  }
+
+  /** Everything not yet handed out (the epoch ended before a tick reached them). */
+  takeRest(): string[] {
+    return this.takeDue(Number.POSITIVE_INFINITY);
+  }
+}
+
+/** FNV-1a of the id with a final avalanche (ids often differ only in their last characters), mapped to [0, 1). */
+export function stablePhase(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 2 ** 32;
+}
+
+function wrap(phase: number): number {
+  return phase - Math.floor(phase);
+}
