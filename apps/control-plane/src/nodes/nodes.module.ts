@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { NodeRepository } from './node.repository.js';
+import { NodeService } from './node.service.js';
+import { NodesController } from './nodes.controller.js';
+
+@Module({ controllers: [NodesController], providers: [NodeRepository, NodeService], exports: [NodeRepository] })
+export class NodesModule {}
