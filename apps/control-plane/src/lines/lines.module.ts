@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LineActionsController } from './line-actions.controller.js';
+import { LineLifecycleService } from './line-lifecycle.service.js';
+import { LineViewBuilder } from './line-view.builder.js';
+import { LineRepository } from './line.repository.js';
+import { LineService } from './line.service.js';
+import { LinesController } from './lines.controller.js';
+
+@Module({
+  controllers: [LinesController, LineActionsController],
+  providers: [LineRepository, LineViewBuilder, LineService, LineLifecycleService],
+  exports: [LineRepository, LineLifecycleService],
+})
+export class LinesModule {}
