@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '@bridgefleet/contracts/limits.schema.js';
 import { governorDay } from '@bridgefleet/policy/governor-day.js';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { createLine, createNode, uniquePhoneNumber } from '@bridgefleet/testing/fleet-fixtures.js';
