@@ -19,7 +19,7 @@ export class ProbeSchedule {
     this.epoch = epoch;
     this.cursor = 0;
     this.order = nodeIds
-      .map((id) => ({ id, phase: wrap(stablePhase(id) + (this.random() - 0.5) * this.jitterFraction) }))
+      .map((id) => ({ id, phase: clampPhase(stablePhase(id) + (this.random() - 0.5) * this.jitterFraction) }))
       .sort((a, b) => a.phase - b.phase);
   }
 
@@ -51,6 +51,10 @@ export function stablePhase(id: string): number {
   return (hash >>> 0) / 2 ** 32;
 }
 
-function wrap(phase: number): number {
-  return phase - Math.floor(phase);
+/**
+ * Jitter never carries a node into the next or previous epoch: wrapping a phase of
+ * 0.98 round to 0.03 would put two probes of one node a few ms apart.
+ */
+function clampPhase(phase: number): number {
+  return Math.min(Math.max(phase, 0), 0.999);
 }

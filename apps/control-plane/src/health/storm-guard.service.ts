@@ -52,7 +52,8 @@ export class StormGuardService implements OnApplicationBootstrap, OnModuleDestro
     const key = this.redis.key('health', 'unreachable-transitions');
     await this.redis.client
       .multi()
-      .zadd(key, at.getTime(), `${nodeId}:${at.getTime()}`)
+      // One member per node: a node flapping in and out counts once, at its latest fall.
+      .zadd(key, at.getTime(), nodeId)
       .zremrangebyscore(key, '-inf', at.getTime() - KEEP_TRANSITIONS_MS)
       .exec();
   }
