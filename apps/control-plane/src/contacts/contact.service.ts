@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ContactView } from '@bridgefleet/contracts/fleet.schema.js';
+import { isSendable } from '@bridgefleet/policy/line-lifecycle.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { Principal } from '../auth/principal.js';
+import { CLOCK, type Clock } from '../clock/clock.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { Conflict, NotFound } from '../http/problems.js';
+import { ContactRepository, type ContactRow } from './contact.repository.js';
+
+export function toContactView(row: ContactRow): ContactView {
+  return {
+    handle: row.handle,
+    lineId: row.lineId,
+    assignedAt: row.assignedAt?.toISOString() ?? null,
+    lastInboundAt: row.lastInboundAt?.toISOString() ?? null,
+    lastOutboundAt: row.lastOutboundAt?.toISOString() ?? null,
+  };
+}
+
+@Injectable()
+export class ContactService {
+  constructor(
+    private readonly contacts: ContactRepository,
+    private readonly audit: AuditRepository,
+    private readonly prisma: PrismaService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async get(handle: string): Promise<ContactView> {
+    const row = await this.contacts.findByHandle(handle);
+    if (!row) throw new NotFound('Contact', handle);
+    return toContactView(row);
+  }
+
+  /** Pins a contact (created if new) to a line that may send; its next messages go out from that line. */
+  async pin(handle: string, lineId: string, by: Principal): Promise<ContactView> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const line = await this.contacts.lockLineForPin(lineId, tx);
+      if (!line) throw new NotFound('Line', lineId);
+      if (!isSendable(line, line.node.healthState)) {
+        throw new Conflict(
+          `Line ${lineId} cannot send (admin ${line.admin}, reputation ${line.reputation}, health ${line.node.healthState}); pin to another line.`,
+        );
+      }
+      const before = await this.contacts.findByHandle(handle, tx);
+      if (before?.lineId === lineId) return before;
+      const pinned = await this.contacts.pin(handle, lineId, this.clock.now(), tx);
+      await this.audit.record(
+        {
+          actor: by.actor,
+          action: 'contact.pin',
+          targetType: 'contact',
+          targetId: handle,
+          detail: { before: { lineId: before?.lineId ?? null }, after: { lineId }, created: !before },
+        },
+        tx,
+      );
+      return pinned;
+    });
+    return toContactView(row);
+  }
+}
