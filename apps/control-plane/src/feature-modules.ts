@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { RemediationModule } from './remediation/remediation.module.js';
 import { ClockModule } from './clock/clock.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { LinesModule } from './lines/lines.module.js';
