@@ -7,4 +7,4 @@ import { NodesModule } from './nodes/nodes.module.js';
 import { FleetSettingsModule } from './settings/fleet-settings.module.js';
 
 /** Feature modules (fleet, lines, contacts, settings, agent events, …), one folder each. */
-export const FEATURE_MODULES: Type[] = [ClockModule, FleetSettingsModule, NodesModule, LinesModule, ContactsModule];
+export const FEATURE_MODULES: Type[] = [ClockModule, FleetSettingsModule, NodesModule, LinesModule, ContactsModule, RemediationModule];
