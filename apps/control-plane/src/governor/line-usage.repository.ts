@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+import type { DayCounters } from './governor.repository.js';
+
+/** Postgres keeps each line's daily history; Redis holds the hot counters. */
+@Injectable()
+export class LineUsageRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Writes a day's counters as read from Redis. Idempotent (absolute values, not
+   * increments) so any process may flush at any time. GREATEST keeps the history when
+   * Redis lost a day's keys (a restart without persistence) and reports less than before.
+   */
+  async upsertDay(lineId: string, day: string, counters: DayCounters): Promise<void> {
+    await this.prisma.$executeRaw`
+      INSERT INTO line_daily_usage (line_id, day, sent, new_contacts, inbound)
+      VALUES (${lineId}::uuid, ${day}, ${counters.sent}, ${counters.newContacts}, ${counters.inbound})
+      ON CONFLICT (line_id, day) DO UPDATE SET
+        sent = GREATEST(line_daily_usage.sent, EXCLUDED.sent),
+        new_contacts = GREATEST(line_daily_usage.new_contacts, EXCLUDED.new_contacts),
+        inbound = GREATEST(line_daily_usage.inbound, EXCLUDED.inbound)`;
+  }
+
+  async day(lineId: string, day: string): Promise<DayCounters | null> {
+    return this.prisma.lineDailyUsage.findUnique({
+      where: { lineId_day: { lineId, day } },
+      select: { sent: true, newContacts: true, inbound: true },
+    });
+  }
+}
