@@ -213,3 +213,32 @@ describe('messages while Redis is down', () => {
     expect(outbox.some((row) => (row.payload as { messageId: string }).messageId === sent.body.id)).toBe(true);
   });
 });
+
+describe('messages while PostgreSQL is unreachable', () => {
+  it('answers 503 with Retry-After, never 202', async () => {
+    const { createServer: createTcpServer, connect } = await import('node:net');
+    const sockets = new Set<import('node:net').Socket>();
+    // A TCP proxy in front of the shared PostgreSQL that the test can cut.
+    const proxy = createTcpServer((client) => {
+      const upstream = connect(5432, '127.0.0.1');
+      sockets.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.port = String((proxy.address() as { port: number }).port);
+    const cp = await startControlPlane({ ...NO_DISPATCH, ROLES: 'api', DATABASE_URL: url.toString() });
+    try {
+      expect((await cp.admin.post('/v1/messages', { to: 'pgup@example.com', body: 'x' })).status).toBe(202);
+      proxy.close();
+      for (const socket of sockets) socket.destroy();
+      const refused = await cp.admin.post('/v1/messages', { to: 'pgdown@example.com', body: 'x' }, { 'Idempotency-Key': 'pg-down' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await cp.close();
+    }
+  });
+});

@@ -18,7 +18,9 @@ function fromPrisma(error: PrismaKnownError): Problem | undefined {
   if (error.code === 'P2002') return new Problem(409, 'Conflict', 'A resource with the same unique value already exists.');
   if (error.code === 'P2025') return new Problem(404, 'Not found', 'The resource does not exist.');
   if (error.code === 'P2003') return new Problem(409, 'Conflict', 'The resource is still referenced by another resource.');
-  if (error.name === 'DriverAdapterError' || error.code === 'ECONNREFUSED') {
+  // P1001/P1002/P1008/P1017/P2024: PostgreSQL unreachable, timed out, closed, or the pool exhausted.
+  const unreachable = ['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED'].includes(error.code ?? '');
+  if (error.name === 'DriverAdapterError' || unreachable) {
     return new Problem(503, 'Service unavailable', 'The database is unavailable; retry later.', undefined, { 'Retry-After': '5' });
   }
   return undefined;
