@@ -3,12 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { createLine, createNode, uniquePhoneNumber } from '@bridgefleet/testing/fleet-fixtures.js';
 
+// API role only: no poller or workers changing nodes and lines behind the assertions.
+const API_ONLY = { ROLES: 'api' };
+
 describe('contacts', () => {
   let cp: TestControlPlane;
   let db: pg.Client;
   let node: any;
   beforeAll(async () => {
-    cp = await startControlPlane();
+    cp = await startControlPlane(API_ONLY);
     db = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await db.connect();
     node = await createNode(cp);

@@ -5,6 +5,9 @@ import { governorDay } from '@bridgefleet/policy/governor-day.js';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { createLine, createNode } from '@bridgefleet/testing/fleet-fixtures.js';
 
+// API role only: no poller or workers changing nodes and lines behind the assertions.
+const API_ONLY = { ROLES: 'api' };
+
 describe('fleet settings', () => {
   let cp: TestControlPlane;
   let db: pg.Client;
@@ -13,7 +16,7 @@ describe('fleet settings', () => {
     await db.connect();
     // Start from a database without the settings row, as a fresh install does.
     await db.query('DELETE FROM fleet_settings');
-    cp = await startControlPlane();
+    cp = await startControlPlane(API_ONLY);
   });
   afterAll(async () => {
     // Leave the defaults behind for the files that run after this one.

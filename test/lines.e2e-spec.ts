@@ -4,12 +4,15 @@ import { governorDay } from '@bridgefleet/policy/governor-day.js';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { createLine, createNode, uniquePhoneNumber } from '@bridgefleet/testing/fleet-fixtures.js';
 
+// API role only: no poller or workers changing nodes and lines behind the assertions.
+const API_ONLY = { ROLES: 'api' };
+
 describe('lines', () => {
   let cp: TestControlPlane;
   let db: pg.Client;
   let node: any;
   beforeAll(async () => {
-    cp = await startControlPlane();
+    cp = await startControlPlane(API_ONLY);
     db = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await db.connect();
     node = await createNode(cp);
@@ -291,7 +294,7 @@ describe('lines', () => {
 describe('scenario: register a Mac, add its line, cordon it', () => {
   let cp: TestControlPlane;
   beforeAll(async () => {
-    cp = await startControlPlane();
+    cp = await startControlPlane(API_ONLY);
   });
   afterAll(async () => {
     await cp?.close();

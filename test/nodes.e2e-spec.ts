@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { createLine, createNode, SAMPLE_HOST_KEY_FINGERPRINT, uniqueName } from '@bridgefleet/testing/fleet-fixtures.js';
 
+// API role only: no poller or workers changing nodes and lines behind the assertions.
+const API_ONLY = { ROLES: 'api' };
+
 const ssh = { host: 'mac-01.lan', port: 22, user: 'bridge', hostKeyFingerprint: SAMPLE_HOST_KEY_FINGERPRINT };
 
 describe('nodes', () => {
   let cp: TestControlPlane;
   beforeAll(async () => {
-    cp = await startControlPlane();
+    cp = await startControlPlane(API_ONLY);
   });
   afterAll(async () => {
     await cp?.close();
