@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { DriverEvent, DriverHealth, DriverSendOutcome, DriverSendRequest, MessagesDriver } from '../driver.js';
+import type { DriverEvent, DriverHealth, DriverSendOutcome, DriverSendRequest, MessagesDriver, ReconcileOutcome } from '../driver.js';
 import { buildAccountStatusCommand, buildMessagesRunningCommand, buildSendCommand, InvalidSendInput } from './messages-scripts.js';
 import { outcomeForSendRun } from './osascript-outcome.js';
 import { ExecFileRunner, type ProcessRunner } from './process-runner.js';
@@ -13,8 +13,9 @@ export interface AppleScriptDriverConfig {
   /** Injected for tests; defaults to this host. */
   platform?: NodeJS.Platform;
   runner?: ProcessRunner;
-  /** Messages' database; readable only with Full Disk Access. */
+  /** Messages' database; readable only with Full Disk Access. A leading `~/` means the home directory. */
   chatDbPath?: string;
+  osascriptPath?: string;
 }
 
 export class AppleScriptUnsupported extends Error {
@@ -35,12 +36,14 @@ export class AppleScriptDriver implements MessagesDriver {
   private readonly runner: ProcessRunner;
   private readonly healthTimeoutMs: number;
   private readonly chatDbPath: string;
+  private readonly osascriptPath: string;
 
   constructor(private readonly config: AppleScriptDriverConfig) {
     this.platform = config.platform ?? process.platform;
     this.runner = config.runner ?? new ExecFileRunner();
     this.healthTimeoutMs = config.healthTimeoutMs ?? 10_000;
-    this.chatDbPath = config.chatDbPath ?? join(homedir(), 'Library', 'Messages', 'chat.db');
+    this.chatDbPath = expandHome(config.chatDbPath ?? '~/Library/Messages/chat.db');
+    this.osascriptPath = config.osascriptPath ?? 'osascript';
   }
 
   async start(_onEvent: (event: DriverEvent) => void): Promise<void> {
@@ -65,12 +68,12 @@ export class AppleScriptDriver implements MessagesDriver {
       if (!(error instanceof InvalidSendInput)) throw error;
       return { state: 'failed', code: 'invalid_recipient', message: error.message, retryable: false };
     }
-    const result = await this.runner.run(command.file, command.args, { timeoutMs: this.config.sendTimeoutMs });
+    const result = await this.runner.run(this.osascriptPath, command.args, { timeoutMs: this.config.sendTimeoutMs });
     return outcomeForSendRun(result, this.config.sendTimeoutMs);
   }
 
   /** Without chat.db there is nothing to look in: the outcome stays unknown. */
-  async reconcile(_request: DriverSendRequest, _since: Date): Promise<DriverSendOutcome | undefined> {
+  async reconcile(_request: DriverSendRequest, _since: Date): Promise<ReconcileOutcome> {
     return undefined;
   }
 
@@ -101,7 +104,7 @@ export class AppleScriptDriver implements MessagesDriver {
 
   private async imessageEnabled(problems: string[]): Promise<boolean | undefined> {
     const command = buildAccountStatusCommand();
-    const result = await this.runner.run(command.file, command.args, { timeoutMs: this.healthTimeoutMs });
+    const result = await this.runner.run(this.osascriptPath, command.args, { timeoutMs: this.healthTimeoutMs });
     const status = result.stdout.trim();
     if (result.exitCode !== 0) {
       problems.push(`osascript cannot ask Messages: ${result.timedOut ? 'timed out' : result.stderr.trim()}`);
@@ -125,4 +128,8 @@ export class AppleScriptDriver implements MessagesDriver {
   private onMac(): boolean {
     return this.platform === 'darwin';
   }
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }

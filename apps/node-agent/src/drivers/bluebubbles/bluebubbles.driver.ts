@@ -1,4 +1,4 @@
-import type { DriverEvent, DriverHealth, DriverSendOutcome, DriverSendRequest, MessagesDriver } from '../driver.js';
+import type { DriverEvent, DriverHealth, DriverSendOutcome, DriverSendRequest, MessagesDriver, ReconcileOutcome } from '../driver.js';
 import { BlueBubblesClient } from './bluebubbles-client.js';
 import { BLUEBUBBLES_DEFAULTS, InMemoryCursorStore, type BlueBubblesDriverConfig } from './bluebubbles.config.js';
 import { ChatGuidResolver } from './chat-guid-resolver.js';
@@ -89,7 +89,7 @@ export class BlueBubblesDriver implements MessagesDriver {
     return this.sender.send(request);
   }
 
-  reconcile(request: DriverSendRequest, since: Date): Promise<DriverSendOutcome | undefined> {
+  reconcile(request: DriverSendRequest, since: Date): Promise<ReconcileOutcome> {
     return this.reconciler.reconcile(request, since);
   }
 

@@ -1,4 +1,4 @@
-import type { DriverSendOutcome, DriverSendRequest } from '../driver.js';
+import type { DriverSendRequest, ReconcileOutcome } from '../driver.js';
 import type { BlueBubblesClient } from './bluebubbles-client.js';
 import { BlueBubblesMessage } from './bluebubbles.schema.js';
 import type { ChatGuidResolver } from './chat-guid-resolver.js';
@@ -24,7 +24,7 @@ export class SendReconciler {
     private readonly graceMs: number,
   ) {}
 
-  async reconcile(request: DriverSendRequest, since: Date): Promise<DriverSendOutcome | undefined> {
+  async reconcile(request: DriverSendRequest, since: Date): Promise<ReconcileOutcome> {
     try {
       const found = await this.find(request, since);
       if (found) {
@@ -60,15 +60,11 @@ export class SendReconciler {
     );
   }
 
-  /** Not there: too early to tell while BlueBubbles may still be sending; after the grace, it did not go out. */
-  private notFound(since: Date): DriverSendOutcome | undefined {
-    const waited = this.clock().getTime() - since.getTime();
-    if (waited < this.graceMs) return undefined;
-    return {
-      state: 'failed',
-      code: 'timeout',
-      message: `no trace of the message in BlueBubbles ${Math.round(waited / 1000)} s after the send; safe to send again`,
-      retryable: true,
-    };
+  /**
+   * Not there: too early to tell while BlueBubbles may still be sending. After the grace
+   * (longer than BlueBubbles' own ~2 min apple-script wait) Messages never took it.
+   */
+  private notFound(since: Date): ReconcileOutcome {
+    return this.clock().getTime() - since.getTime() < this.graceMs ? undefined : { state: 'not_sent' };
   }
 }
