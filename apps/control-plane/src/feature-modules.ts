@@ -1,10 +1,29 @@
 import type { Type } from '@nestjs/common';
-import { RemediationModule } from './remediation/remediation.module.js';
+import { AgentEventsModule } from './agent-events/agent-events.module.js';
 import { ClockModule } from './clock/clock.js';
+import { GovernorModule } from './governor/governor.module.js';
+import { HealthModule } from './health/health.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { LinesModule } from './lines/lines.module.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
+import { RemediationModule } from './remediation/remediation.module.js';
 import { FleetSettingsModule } from './settings/fleet-settings.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** Feature modules (fleet, lines, contacts, settings, agent events, …), one folder each. */
-export const FEATURE_MODULES: Type[] = [ClockModule, FleetSettingsModule, NodesModule, LinesModule, ContactsModule, RemediationModule];
+export const FEATURE_MODULES: Type[] = [
+  ClockModule,
+  HealthModule,
+  FleetSettingsModule,
+  GovernorModule,
+  NodesModule,
+  LinesModule,
+  ContactsModule,
+  OutboxModule,
+  WebhooksModule,
+  MessagesModule,
+  RemediationModule,
+  AgentEventsModule,
+];

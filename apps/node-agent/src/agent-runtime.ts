@@ -6,7 +6,7 @@ import { systemTimers, type Timers } from './clock/clock.js';
 import type { AgentConfig } from './config.js';
 import { createDriver } from './drivers/create-driver.js';
 import { SimDriver } from './drivers/sim/sim.driver.js';
-import { handleAgentRequest } from './http/agent-routes.js';
+import { handleAgentRequest, type AgentEndpoint } from './http/agent-routes.js';
 import { SendLedgerBook } from './ledger/send-ledger.js';
 import { NodeAgent } from './node-agent.js';
 import { EventOutboxBook } from './outbox/event-outbox.js';
@@ -60,7 +60,12 @@ export async function startAgent(config: AgentConfig, timers: Timers = systemTim
     void agent.reconcilePending().finally(() => (reconcileTimer = timers.setTimeout(again, config.AGENT_RECONCILE_INTERVAL_MS)));
   }, config.AGENT_RECONCILE_INTERVAL_MS);
 
-  const endpoint = { agent, agentToken: config.AGENT_TOKEN, ...(driver instanceof SimDriver ? { sim: driver } : {}) };
+  const endpoint: AgentEndpoint = {
+    agent,
+    agentToken: config.AGENT_TOKEN,
+    ...(driver instanceof SimDriver ? { sim: driver } : {}),
+    ...(driver.handleWebhook ? { webhook: (body: unknown) => driver.handleWebhook?.(body) } : {}),
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://agent');
     handleAgentRequest(endpoint, req, res, url.pathname, url.searchParams).catch((error: Error) =>

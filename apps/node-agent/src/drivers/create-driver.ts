@@ -6,7 +6,7 @@ import { simOptionsFrom } from './sim/sim-options.js';
 import { SimDriver } from './sim/sim.driver.js';
 import { SimSentBook } from './sim/sim-sent-book.js';
 
-type DriverClass = new (config: AgentConfig) => MessagesDriver;
+type DriverClass = new (config: never) => MessagesDriver;
 
 /**
  * The driver named by AGENT_DRIVER. The Mac drivers load lazily, so a simulated agent
@@ -21,11 +21,11 @@ export async function createDriver(config: AgentConfig, timers: Timers): Promise
     }
     case 'bluebubbles': {
       const Driver = await loadDriver('./bluebubbles/bluebubbles.driver.js', 'BlueBubblesDriver');
-      return { driver: new Driver(config), close: async () => undefined };
+      return { driver: new Driver(blueBubblesSettings(config) as never), close: async () => undefined };
     }
     case 'applescript': {
       const Driver = await loadDriver('./applescript/applescript.driver.js', 'AppleScriptDriver');
-      return { driver: new Driver(config), close: async () => undefined };
+      return { driver: new Driver(appleScriptSettings(config) as never), close: async () => undefined };
     }
   }
 }
@@ -42,4 +42,27 @@ async function loadDriver(specifier: string, exportName: string): Promise<Driver
   const Driver = module[exportName];
   if (typeof Driver !== 'function') throw new Error(`drivers/${specifier.slice(2)} does not export ${exportName}`);
   return Driver as DriverClass;
+}
+
+/** The agent settings plus the driver's own names for them (see bluebubbles.config.ts). */
+function blueBubblesSettings(config: AgentConfig) {
+  return {
+    ...config,
+    serverUrl: config.BLUEBUBBLES_URL,
+    password: config.BLUEBUBBLES_PASSWORD ?? '',
+    ...(config.BLUEBUBBLES_WEBHOOK_URL ? { webhookUrl: config.BLUEBUBBLES_WEBHOOK_URL } : {}),
+    method: config.BLUEBUBBLES_SEND_METHOD,
+    sendTimeoutMs: config.AGENT_SEND_TIMEOUT_MS,
+    pollIntervalMs: config.BLUEBUBBLES_POLL_INTERVAL_MS,
+  };
+}
+
+function appleScriptSettings(config: AgentConfig) {
+  return {
+    ...config,
+    osascriptPath: config.APPLESCRIPT_OSASCRIPT,
+    chatDbPath: config.APPLESCRIPT_CHAT_DB,
+    pollIntervalMs: config.APPLESCRIPT_POLL_INTERVAL_MS,
+    sendTimeoutMs: config.AGENT_SEND_TIMEOUT_MS,
+  };
 }

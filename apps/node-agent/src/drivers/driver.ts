@@ -50,4 +50,9 @@ export interface MessagesDriver {
    */
   reconcile(request: DriverSendRequest, since: Date): Promise<ReconcileOutcome>;
   availability(address: string): Promise<boolean>;
+  /**
+   * Optional: a webhook the bridge posts to the agent (BlueBubbles). The agent routes
+   * `POST /bluebubbles/webhook` from loopback here; a throw answers 400.
+   */
+  handleWebhook?(body: unknown): void;
 }

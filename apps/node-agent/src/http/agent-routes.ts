@@ -13,6 +13,8 @@ export interface AgentEndpoint {
   agentToken: string;
   /** Present with the sim driver: enables the /sim/ routes. */
   sim?: SimDriver;
+  /** The driver's webhook intake (BlueBubbles posts there, unauthenticated, from the same Mac). */
+  webhook?: (body: unknown) => void;
 }
 
 const MessageIdParams = z.strictObject({ messageId: z.uuid() });
@@ -28,6 +30,9 @@ export async function handleAgentRequest(
 ): Promise<void> {
   try {
     if (path.startsWith('/sim/')) return await handleSimRoute(endpoint, req, res, path);
+    if (path === '/bluebubbles/webhook' && req.method === 'POST' && endpoint.webhook && isLoopback(req.socket.remoteAddress)) {
+      return await handleBridgeWebhook(endpoint.webhook, req, res);
+    }
     if (!bearerMatches(req.headers.authorization, endpoint.agentToken)) {
       req.resume();
       return sendProblem(res, 401, 'Unauthorized', 'A valid agent credential is required (Authorization: Bearer …).', undefined, {
@@ -71,6 +76,16 @@ async function handleSimRoute(endpoint: AgentEndpoint, req: IncomingMessage, res
     return sendProblem(res, 404, 'Not found', `No route ${req.method} ${path}.`);
   }
   return handleSimRequest(endpoint.sim, req, res, path);
+}
+
+async function handleBridgeWebhook(webhook: (body: unknown) => void, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  try {
+    webhook(body);
+  } catch (error) {
+    return sendProblem(res, 400, 'Invalid request', (error as Error).message);
+  }
+  return sendJson(res, 200, { received: true });
 }
 
 function isLoopback(address: string | undefined): boolean {
