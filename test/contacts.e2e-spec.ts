@@ -63,6 +63,20 @@ describe('contacts', () => {
     expect(events[0].detail).toEqual({ before: { lineId: first.id }, after: { lineId: second.id }, created: false });
   });
 
+  it('publishes contact.reassigned when a pinned contact moves, not when it is first pinned', async () => {
+    const hook = await cp.admin.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['contact.reassigned'] });
+    expect(hook.status).toBe(201);
+    const [first, second] = [await createLine(cp, node.id), await createLine(cp, node.id)];
+    const handle = uniquePhoneNumber();
+    await cp.admin.put(`${path(handle)}/line`, { lineId: first.id });
+    await cp.admin.put(`${path(handle)}/line`, { lineId: second.id });
+    await cp.admin.put(`${path(handle)}/line`, { lineId: second.id }); // already there: no event
+    const { rows } = await db.query(`SELECT payload FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY created_at, id`, [
+      hook.body.id,
+    ]);
+    expect(rows.map((row) => row.payload.data)).toEqual([{ handle, fromLineId: first.id, toLineId: second.id, reason: 'pinned by hand' }]);
+  });
+
   it('refuses to pin to a line that cannot send (409) or does not exist (404), changing nothing', async () => {
     const good = await createLine(cp, node.id);
     const handle = uniquePhoneNumber();

@@ -282,6 +282,24 @@ describe('lines', () => {
     expect(actions.filter((action) => action === 'line.uncordon').length).toBeLessThanOrEqual(1);
   });
 
+  it('publishes a line.state webhook with each transition', async () => {
+    const hook = await cp.admin.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['line.state'] });
+    expect(hook.status).toBe(201);
+    const line = await createLine(cp, node.id);
+    await cp.admin.post(`/v1/lines/${line.id}/cordon`, { reason: 'maintenance' });
+    await cp.admin.post(`/v1/lines/${line.id}/ban`, { reason: 'Apple ID locked' });
+    await cp.admin.post(`/v1/lines/${line.id}/uncordon`); // refused: no event
+    const { rows } = await db.query(
+      `SELECT payload FROM webhook_deliveries WHERE endpoint_id = $1 AND payload->'data'->>'lineId' = $2 ORDER BY created_at, id`,
+      [hook.body.id, line.id],
+    );
+    expect(rows.map((row) => row.payload.data)).toEqual([
+      expect.objectContaining({ admin: 'cordoned', previousAdmin: 'active', reputation: 'warming', reason: 'maintenance' }),
+      expect.objectContaining({ admin: 'retired', previousAdmin: 'cordoned', reputation: 'banned', previousReputation: 'warming' }),
+    ]);
+    expect(rows[0].payload.type).toBe('line.state');
+  });
+
   it('requires fleet:write for lifecycle actions', async () => {
     const line = await createLine(cp, node.id);
     const reader = (await cp.admin.post('/v1/keys', { name: 'reader', scopes: ['fleet:read'] })).body.key;

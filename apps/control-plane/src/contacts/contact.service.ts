@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ContactView } from '@bridgefleet/contracts/fleet.schema.js';
 import { isSendable } from '@bridgefleet/policy/line-lifecycle.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Conflict, NotFound } from '../http/problems.js';
+import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
 import { ContactRepository, type ContactRow } from './contact.repository.js';
 
 export function toContactView(row: ContactRow): ContactView {
@@ -25,6 +26,8 @@ export class ContactService {
     private readonly audit: AuditRepository,
     private readonly prisma: PrismaService,
     @Inject(CLOCK) private readonly clock: Clock,
+    // Optional so the fleet API also runs in a process without the webhooks module.
+    @Optional() private readonly webhooks?: WebhookPublisher,
   ) {}
 
   async get(handle: string): Promise<ContactView> {
@@ -45,7 +48,17 @@ export class ContactService {
       }
       const before = await this.contacts.findByHandle(handle, tx);
       if (before?.lineId === lineId) return before;
-      const pinned = await this.contacts.pin(handle, lineId, this.clock.now(), tx);
+      const at = this.clock.now();
+      const pinned = await this.contacts.pin(handle, lineId, at, tx);
+      if (before?.lineId) {
+        // The user will see a different sender: the backend may want to send a contact card.
+        await this.webhooks?.publish(
+          tx,
+          'contact.reassigned',
+          { handle, fromLineId: before.lineId, toLineId: lineId, reason: 'pinned by hand' },
+          at,
+        );
+      }
       await this.audit.record(
         {
           actor: by.actor,
@@ -58,6 +71,7 @@ export class ContactService {
       );
       return pinned;
     });
+    this.webhooks?.committed();
     return toContactView(row);
   }
 }

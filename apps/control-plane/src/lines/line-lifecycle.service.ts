@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { LineView } from '@bridgefleet/contracts/fleet.schema.js';
 import { adminTransition, reputationTransition, type AdminAction, type ReputationAction } from '@bridgefleet/policy/line-lifecycle.js';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { InvalidTransition, NotFound } from '../http/problems.js';
+import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
 import { LineViewBuilder } from './line-view.builder.js';
 import { LineRepository, type LineRow } from './line.repository.js';
 
@@ -23,6 +24,8 @@ export class LineLifecycleService {
     private readonly views: LineViewBuilder,
     private readonly audit: AuditRepository,
     private readonly prisma: PrismaService,
+    // Optional so the fleet API also runs in a process without the webhooks module.
+    @Optional() private readonly webhooks?: WebhookPublisher,
   ) {}
 
   async admin(id: string, action: AdminAction, reason: string | undefined, by: Principal): Promise<LineView> {
@@ -41,6 +44,7 @@ export class LineLifecycleService {
         },
         tx,
       );
+      await this.publishState(line, { admin: transition.to, reputation: line.reputation }, reason ?? null, tx);
       return true;
     });
   }
@@ -68,6 +72,7 @@ export class LineLifecycleService {
         },
         tx,
       );
+      await this.publishState(line, { admin: admin ?? line.admin, reputation: transition.to }, reason, tx);
       return true;
     });
   }
@@ -79,8 +84,24 @@ export class LineLifecycleService {
         if (!line) throw new NotFound('Line', id);
         return attempt(line, tx);
       });
-      if (won) return this.views.one((await this.lines.findById(id))!);
+      if (won) {
+        this.webhooks?.committed();
+        return this.views.one((await this.lines.findById(id))!);
+      }
     }
     throw new InvalidTransition('line', 'changing concurrently', 'change');
+  }
+
+  /** The `line.state` webhook, written in the same transaction as the change. */
+  private async publishState(line: LineRow, now: Pick<LineRow, 'admin' | 'reputation'>, reason: string | null, tx: Tx): Promise<void> {
+    await this.webhooks?.publish(tx, 'line.state', {
+      lineId: line.id,
+      phoneNumber: line.phoneNumber,
+      admin: now.admin,
+      previousAdmin: line.admin,
+      reputation: now.reputation,
+      previousReputation: line.reputation,
+      reason,
+    });
   }
 }
