@@ -83,7 +83,8 @@ ready || {
 # The simulated fleet joins automatically once its app is built.
 if [ -f "$SIM_FLEET" ]; then
   say "starting ${DEMO_NODES} simulated Macs (log: $DEMO_DIR/sim-fleet.log)"
-  CONTROL_PLANE_URL="$BASE_URL" BRIDGEFLEET_URL="$BASE_URL" BRIDGEFLEET_API_KEY="$ADMIN_KEY" \
+  # Registers each Mac (node + line) with the admin key; re-runs find them registered.
+  CONTROL_PLANE_URL="$BASE_URL" SIM_FLEET_SIZE="${SIM_FLEET_SIZE:-$DEMO_NODES}" \
     node "$SIM_FLEET" >"$DEMO_DIR/sim-fleet.log" 2>&1 &
   pids+=("$!")
 fi
