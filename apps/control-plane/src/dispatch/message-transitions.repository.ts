@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { statusesBefore } from '@bridgefleet/policy/messages/message-status.js';
-import type { MessageStatus, Prisma } from '@bridgefleet/db/generated/client.js';
+import type { MessageStatus } from '@bridgefleet/db/generated/client.js';
 import type { Tx } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { MessageTransitions } from '../messages/message-transitions.js';
+import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
 
 export interface TransitionExtra {
   detail?: string;
@@ -12,25 +14,19 @@ export interface TransitionExtra {
   incrementAttempts?: boolean;
 }
 
-export type StatusListener = (
-  tx: Tx,
-  change: { messageId: string; from: string | null; to: string; at: Date; detail?: string },
-) => Promise<void>;
-
 /**
- * Every status change of a message goes through here: a compare-and-set on the
- * current status (so it only ever moves forward, whatever races), a history row,
- * and the listeners (webhooks) in the same transaction.
+ * The dispatch path's view of message status: every change goes through
+ * MessageTransitions (row lock, compare-and-set, history, `message.status`
+ * webhook) with the allowed starting statuses derived from the forward-only
+ * order, so late or repeated agent answers and events can never move a message back.
  */
 @Injectable()
 export class MessageTransitionsRepository {
-  private readonly listeners: StatusListener[] = [];
-
-  constructor(private readonly prisma: PrismaService) {}
-
-  onStatusChange(listener: StatusListener): void {
-    this.listeners.push(listener);
-  }
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: MessageTransitions,
+    private readonly webhooks: WebhookPublisher,
+  ) {}
 
   findMany(ids: string[]) {
     return this.prisma.message.findMany({ where: { id: { in: ids } } });
@@ -47,23 +43,38 @@ export class MessageTransitionsRepository {
   /** Moves the message to `to` if its current status may advance there; false if it may not (already further). */
   async advance(messageId: string, to: MessageStatus, at: Date, extra: TransitionExtra = {}, tx?: Tx): Promise<boolean> {
     const run = async (client: Tx) => {
-      const from = statusesBefore(to) as MessageStatus[];
-      const current = await client.message.findUnique({ where: { id: messageId }, select: { status: true } });
-      if (!current || !from.includes(current.status)) return false;
-      const data: Prisma.MessageUpdateManyMutationInput & { lineId?: string } = { status: to };
-      if (extra.lineId !== undefined) data.lineId = extra.lineId;
-      if (extra.providerId !== undefined) data.providerId = extra.providerId;
-      if (extra.error !== undefined) data.error = extra.error;
-      if (extra.incrementAttempts) data.attempts = { increment: 1 };
-      const updated = await client.message.updateMany({ where: { id: messageId, status: current.status }, data });
-      if (updated.count === 0) return false;
-      await client.messageStatusEvent.create({ data: { messageId, status: to, at, detail: extra.detail ?? null } });
-      for (const listener of this.listeners) {
-        await listener(client, { messageId, from: current.status, to, at, ...(extra.detail ? { detail: extra.detail } : {}) });
+      const result = await this.transitions.transition(client, {
+        messageId,
+        from: statusesBefore(to) as MessageStatus[],
+        to,
+        at,
+        ...(extra.detail === undefined ? {} : { detail: extra.detail }),
+        ...(extra.error === undefined ? {} : { error: extra.error }),
+        ...(extra.lineId === undefined ? {} : { lineId: extra.lineId }),
+      });
+      if (!result.applied) return false;
+      if (extra.providerId !== undefined || extra.incrementAttempts) {
+        await client.message.update({
+          where: { id: messageId },
+          data: {
+            ...(extra.providerId === undefined ? {} : { providerId: extra.providerId }),
+            ...(extra.incrementAttempts ? { attempts: { increment: 1 } } : {}),
+          },
+        });
+      }
+      if (to === 'sent') {
+        // Exactly once per message, whichever path (agent answer or event) saw it first.
+        await client.contact.updateMany({
+          where: { handle: result.message.contactHandle },
+          data: { lastOutboundAt: at, unanswered: { increment: 1 } },
+        });
       }
       return true;
     };
-    return tx ? run(tx) : this.prisma.$transaction(run);
+    if (tx) return run(tx);
+    const applied = await this.prisma.$transaction(run);
+    if (applied) this.webhooks.committed();
+    return applied;
   }
 
   /** A history note without a status change (e.g. a retry scheduled), so operators see why a message waits. */
@@ -72,9 +83,5 @@ export class MessageTransitionsRepository {
       this.prisma.messageStatusEvent.create({ data: { messageId, status, at, detail } }),
       ...(error === undefined ? [] : [this.prisma.message.update({ where: { id: messageId }, data: { error } })]),
     ]);
-  }
-
-  incrementAttempts(messageId: string) {
-    return this.prisma.message.update({ where: { id: messageId }, data: { attempts: { increment: 1 } } });
   }
 }

@@ -1,15 +1,14 @@
 /**
- * Which lines may take one more new contact now (new-contact caps, throttling).
- * Bound to the governor; a separate port so routing does not depend on how
- * the governor counts.
+ * Whether a line may take one more new contact now (new-contact caps). Bound to
+ * the governor; a separate port so routing does not depend on how it counts.
  */
 export abstract class NewContactHeadroom {
-  abstract linesWithHeadroom(lineIds: string[], now: Date): Promise<Set<string>>;
+  abstract hasHeadroom(lineId: string, now: Date): Promise<boolean>;
 }
 
 /** Until a governor is bound: every line has headroom. */
 export class UnlimitedHeadroom extends NewContactHeadroom {
-  async linesWithHeadroom(lineIds: string[]): Promise<Set<string>> {
-    return new Set(lineIds);
+  async hasHeadroom(): Promise<boolean> {
+    return true;
   }
 }

@@ -101,20 +101,30 @@ export class RouterService {
     return 'assigned';
   }
 
+  /**
+   * Walks the ring of assignable lines from the fleet cursor and takes the first
+   * with new-contact headroom; usually one governor lookup, not one per line.
+   */
   private async pickNewLine(lines: RoutableLine[], exclude: RoutableLine | undefined, now: Date): Promise<string | undefined> {
     const assignable = lines.filter((line) => isAssignable(line) && line.id !== exclude?.id);
     if (assignable.length === 0) return undefined;
-    const withHeadroom = await this.headroom.linesWithHeadroom(
-      assignable.map((line) => line.id),
-      now,
-    );
     const cursor = (await this.redis.client.incr(this.redis.key('rr', 'cursor'))) - 1;
-    const pick = pickRoundRobin(
-      assignable.map((line) => ({ id: line.id, acceptsNewContacts: withHeadroom.has(line.id) })),
-      cursor,
-    );
-    if (!pick) this.logger.debug('no line may take a new contact now');
-    return pick?.lineId;
+    const tried = new Set<string>();
+    let position = cursor;
+    for (;;) {
+      const pick = pickRoundRobin(
+        assignable.map((line) => ({ id: line.id, acceptsNewContacts: !tried.has(line.id) })),
+        position,
+      );
+      if (!pick) return undefined;
+      if (await this.headroom.hasHeadroom(pick.lineId, now)) return pick.lineId;
+      tried.add(pick.lineId);
+      position = pick.nextCursor;
+      if (tried.size >= assignable.length) {
+        this.logger.debug('no line may take a new contact now');
+        return undefined;
+      }
+    }
   }
 }
 

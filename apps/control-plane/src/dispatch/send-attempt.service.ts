@@ -75,9 +75,13 @@ export class SendAttemptService {
       if (blocked.has(message.contactHandle)) continue; // keep the contact's order
       if (message.status === 'sending') {
         // A previous attempt did not conclude: ask the agent before anything else.
-        const outcome = await this.resolveInFlight(line, message, now);
-        if (outcome === 'finished') finished.push(id);
-        return { finished, nextAt: outcome === 'finished' ? now.getTime() : now.getTime() + this.retryDelay(message.attempts) };
+        const state = await this.checkInFlight(line, message, now);
+        if (state === 'finished') {
+          finished.push(id);
+          return { finished, nextAt: now.getTime() };
+        }
+        if (state === 'wait') return { finished, nextAt: now.getTime() + this.retryDelay(message.attempts) };
+        // 'resend': the agent has no send of it, so a new attempt cannot double it; it goes through the governor again.
       }
       if (message.validUntil && message.validUntil <= now) {
         await this.transitions.advance(id, 'expired', now, { detail: 'validity ended while waiting for the governor' });
@@ -110,11 +114,16 @@ export class SendAttemptService {
     settings: FleetSettings,
     now: Date,
   ): Promise<boolean> {
-    const moved = await this.transitions.advance(message.id, 'sending', now, {
-      incrementAttempts: true,
-      detail: `attempt ${message.attempts + 1}`,
-    });
-    if (!moved) return true; // canceled meanwhile
+    if (message.status === 'sending') {
+      await this.transitions.note(message.id, 'sending', now, `attempt ${message.attempts + 1}`);
+      await this.prisma.message.update({ where: { id: message.id }, data: { attempts: { increment: 1 } } });
+    } else {
+      const moved = await this.transitions.advance(message.id, 'sending', now, {
+        incrementAttempts: true,
+        detail: `attempt ${message.attempts + 1}`,
+      });
+      if (!moved) return true; // canceled meanwhile
+    }
     const target = agentTarget(line);
     const command = {
       messageId: message.id,
@@ -133,21 +142,16 @@ export class SendAttemptService {
     return final !== 'retry' && final !== 'pending';
   }
 
-  private async resolveInFlight(line: LineWithNode, message: Message, now: Date): Promise<'finished' | 'waiting'> {
+  /** What became of an attempt that did not conclude: final, still pending, or never sent (safe to resend). */
+  private async checkInFlight(line: LineWithNode, message: Message, now: Date): Promise<'finished' | 'wait' | 'resend'> {
     const call = await this.agent.lookup(agentTarget(line), message.id, this.config.AGENT_SEND_TIMEOUT_MS);
-    if (call.kind === 'not_found') {
-      // The agent never recorded it: sending it now cannot double it.
-      const target = agentTarget(line);
-      const resend = await this.agent.send(
-        target,
-        { messageId: message.id, to: message.contactHandle, ...(message.body ? { body: message.body } : {}) },
-        this.config.AGENT_SEND_TIMEOUT_MS,
-      );
-      const final = await this.applyAgentAnswer(message, resend, now);
-      return final === 'retry' || final === 'pending' ? 'waiting' : 'finished';
-    }
+    if (call.kind === 'not_found') return 'resend';
+    if (call.kind === 'no_answer') return 'wait';
+    const result = call.result;
+    if (result.state === 'pending') return 'wait';
+    if (result.state === 'failed' && result.error?.retryable) return 'resend';
     const final = await this.applyAgentAnswer(message, call, now);
-    return final === 'retry' || final === 'pending' ? 'waiting' : 'finished';
+    return final === 'sent' || final === 'failed' ? 'finished' : 'wait';
   }
 
   /** Records what the agent said. 'sent' and 'failed' are final; 'pending' and 'retry' keep the message queued. */
@@ -161,10 +165,6 @@ export class SendAttemptService {
       await this.transitions.advance(message.id, 'sent', at, {
         ...(result.providerId ? { providerId: result.providerId } : {}),
         error: null,
-      });
-      await this.prisma.contact.update({
-        where: { handle: message.contactHandle },
-        data: { lastOutboundAt: at, unanswered: { increment: 1 } },
       });
       return 'sent';
     }
@@ -231,7 +231,14 @@ function agentTarget(line: LineWithNode): AgentTarget {
 }
 
 function gateLine(line: LineWithNode): GateLine {
-  return { id: line.id, reputation: line.reputation, limits: line.limits, warmupStartedAt: line.warmupStartedAt };
+  return {
+    id: line.id,
+    admin: line.admin,
+    health: line.node.healthState,
+    reputation: line.reputation,
+    limits: line.limits,
+    warmupStartedAt: line.warmupStartedAt,
+  };
 }
 
 function effectiveGapSeconds(overrides: unknown, settings: FleetSettings): number {

@@ -2,6 +2,8 @@ import type { FleetSettings } from '@bridgefleet/contracts/fleet-settings.schema
 
 export interface GateLine {
   id: string;
+  admin: string;
+  health: string;
   reputation: string;
   limits: unknown;
   warmupStartedAt: Date;
@@ -34,6 +36,8 @@ export abstract class SendGate {
   abstract acquire(line: GateLine, contact: GateContact, settings: FleetSettings, now: Date): Promise<GateDecision>;
   /** Gives a reservation back when the message did not reach Apple. */
   abstract release(line: GateLine, contact: GateContact, reservation: unknown, now: Date): Promise<void>;
+  /** An inbound message: feeds the send:receive ratio and the contact's reply window. */
+  abstract recordInbound(lineId: string, contactHandle: string, at: Date): Promise<void>;
 }
 
 /** No limits: for deployments (and tests) that bind no governor. */
@@ -42,4 +46,5 @@ export class OpenGate extends SendGate {
     return { allow: true, reservation: null };
   }
   async release(): Promise<void> {}
+  async recordInbound(): Promise<void> {}
 }
