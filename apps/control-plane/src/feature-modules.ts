@@ -1,9 +1,11 @@
 import type { Type } from '@nestjs/common';
 import { AgentEventsModule } from './agent-events/agent-events.module.js';
-import { ClockModule } from './clock/clock.js';
+import { AutoRemediationModule } from './auto-remediation/auto-remediation.module.js';
 import { GovernorModule } from './governor/governor.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
+import { DispatchModule } from './dispatch/dispatch.module.js';
 import { LinesModule } from './lines/lines.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
@@ -14,7 +16,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** Feature modules (fleet, lines, contacts, settings, agent events, …), one folder each. */
 export const FEATURE_MODULES: Type[] = [
-  ClockModule,
   HealthModule,
   FleetSettingsModule,
   GovernorModule,
@@ -26,4 +27,7 @@ export const FEATURE_MODULES: Type[] = [
   MessagesModule,
   RemediationModule,
   AgentEventsModule,
+  DispatchModule,
+  AutoRemediationModule,
+  DashboardModule,
 ];

@@ -100,6 +100,10 @@ export const ConfigSchema = z.object({
   /** launchd labels the restart-agent / restart-bluebubbles runbooks may target (comma-separated). */
   REMEDIATION_AGENT_LABELS: z.string().default('dev.bridgefleet.agent'),
   REMEDIATION_BLUEBUBBLES_LABELS: z.string().default('com.BlueBubbles.BlueBubbles-Server'),
+  /** Run the auto-remediation ladder in this process (with ROLES poller or all); the fleet settings hold its on/off switch. */
+  AUTO_REMEDIATION_ENABLED: bool.default(true),
+  /** How often every degraded/unreachable node is reconciled (health events and finished runs also trigger it). */
+  AUTO_REMEDIATION_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
 });
 
 export type AppConfig = z.infer<typeof ConfigSchema>;
