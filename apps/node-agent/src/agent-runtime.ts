@@ -46,6 +46,8 @@ export async function startAgent(config: AgentConfig, timers: Timers = systemTim
   if (!config.CONTROL_PLANE_URL || !config.AGENT_NODE_ID)
     log.warn({}, 'CONTROL_PLANE_URL or AGENT_NODE_ID unset: events are kept in the outbox');
   const flusher = new OutboxFlusher(sender, timers, {
+    baseDelayMs: config.AGENT_OUTBOX_BASE_BACKOFF_MS,
+    maxDelayMs: config.AGENT_OUTBOX_MAX_BACKOFF_MS,
     onError: (_key, attempts) => {
       if (attempts === 1 || attempts % 10 === 0) log.warn({ attempts }, 'control plane did not acknowledge events; retrying with backoff');
     },

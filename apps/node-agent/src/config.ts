@@ -52,6 +52,9 @@ export const AgentConfigSchema = z.object({
   /** A send with no answer from the bridge by then is left pending and reconciled, never resent. */
   AGENT_SEND_TIMEOUT_MS: ms.default(150_000),
   AGENT_RECONCILE_INTERVAL_MS: ms.min(100).default(30_000),
+  /** Event outbox retries: exponential from the base, full jitter, capped. */
+  AGENT_OUTBOX_BASE_BACKOFF_MS: ms.min(10).default(500),
+  AGENT_OUTBOX_MAX_BACKOFF_MS: ms.min(10).default(60_000),
   AGENT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Test hook: die by SIGKILL after recording a send (before-send) or after the bridge sent it (after-send). */
   AGENT_TEST_CRASH: z.enum(['off', 'after-record', 'after-send']).default('off'),

@@ -35,6 +35,7 @@ export class NodeAgent {
   /** Ids whose driver call has not returned yet (a hung Messages.app): never released meanwhile. */
   private readonly outstanding = new Set<string>();
   private readonly providerToMessage = new Map<string, string>();
+  private readonly storing = new Set<Promise<void>>();
 
   constructor(private readonly deps: NodeAgentDeps) {
     this.startedAt = deps.timers.now();
@@ -150,9 +151,16 @@ export class NodeAgent {
       this.deps.log.warn({ type: event.type }, 'bridge event for an unknown message dropped');
       return;
     }
-    this.deps.outbox
+    const stored: Promise<void> = this.deps.outbox
       .add([agentEvent])
-      .catch((error: Error) => this.deps.log.error({ err: error.message, type: agentEvent.type }, 'could not store an event'));
+      .catch((error: Error) => this.deps.log.error({ err: error.message, type: agentEvent.type }, 'could not store an event'))
+      .finally(() => this.storing.delete(stored));
+    this.storing.add(stored);
+  }
+
+  /** Resolves once every bridge event observed so far is in the outbox on disk (before acknowledging a webhook). */
+  async eventsStored(): Promise<void> {
+    await Promise.all([...this.storing]);
   }
 }
 

@@ -31,7 +31,7 @@ export async function handleAgentRequest(
   try {
     if (path.startsWith('/sim/')) return await handleSimRoute(endpoint, req, res, path);
     if (path === '/bluebubbles/webhook' && req.method === 'POST' && endpoint.webhook && isLoopback(req.socket.remoteAddress)) {
-      return await handleBridgeWebhook(endpoint.webhook, req, res);
+      return await handleBridgeWebhook(endpoint.webhook, endpoint.agent, req, res);
     }
     if (!bearerMatches(req.headers.authorization, endpoint.agentToken)) {
       req.resume();
@@ -75,16 +75,22 @@ async function handleSimRoute(endpoint: AgentEndpoint, req: IncomingMessage, res
     req.resume();
     return sendProblem(res, 404, 'Not found', `No route ${req.method} ${path}.`);
   }
-  return handleSimRequest(endpoint.sim, req, res, path);
+  return handleSimRequest(endpoint.sim, endpoint.agent, req, res, path);
 }
 
-async function handleBridgeWebhook(webhook: (body: unknown) => void, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleBridgeWebhook(
+  webhook: (body: unknown) => void,
+  agent: NodeAgent,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const body = await readJson(req);
   try {
     webhook(body);
   } catch (error) {
     return sendProblem(res, 400, 'Invalid request', (error as Error).message);
   }
+  await agent.eventsStored();
   return sendJson(res, 200, { received: true });
 }
 

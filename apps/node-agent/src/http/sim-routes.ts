@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { SimDriver } from '../drivers/sim/sim.driver.js';
+import type { NodeAgent } from '../node-agent.js';
 import { parseOrThrow, readJson, sendJson, sendProblem } from './http-io.js';
 
 const InboundBody = z.strictObject({ from: z.string().min(3).max(254), body: z.string().max(20_000).optional() });
@@ -12,11 +13,19 @@ const FaultsBody = z.strictObject({
 });
 
 /** The simulator's controls (API.md): a user texts the line, faults are injected, the Mac's sent history is read. */
-export async function handleSimRequest(sim: SimDriver, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function handleSimRequest(
+  sim: SimDriver,
+  agent: NodeAgent,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
   const method = req.method ?? 'GET';
   if (path === '/sim/inbound' && method === 'POST') {
     const { from, body } = parseOrThrow(InboundBody, await readJson(req), 'body');
     sim.inbound(from, body);
+    // 202 means the message is durably in the outbox, as a webhook acknowledgement would.
+    await agent.eventsStored();
     return sendJson(res, 202, { accepted: true });
   }
   if (path === '/sim/faults' && method === 'POST') {

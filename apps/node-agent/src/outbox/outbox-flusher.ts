@@ -85,9 +85,10 @@ export class OutboxFlusher {
 
   /** Posts everything that is due now; resolves when that pass is over. */
   async flushNow(): Promise<void> {
-    await this.pass;
-    this.pass = this.runPass();
-    await this.pass;
+    // Passes never overlap: two would post the same batch twice.
+    const pass = (this.pass ?? Promise.resolve()).then(() => this.runPass());
+    this.pass = pass;
+    await pass;
   }
 
   /** Events still waiting for an acknowledgement, all sources together. */
