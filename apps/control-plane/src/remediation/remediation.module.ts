@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DirectRunController } from './direct-run.controller.js';
+import { DirectRunRecorder } from './direct-run.recorder.js';
 import { RemediationController } from './remediation.controller.js';
 import { RemediationEvents } from './remediation-events.js';
 import { RemediationExecutor } from './remediation.executor.js';
@@ -8,8 +10,16 @@ import { runbookCatalogProvider, RUNBOOK_CATALOG } from './runbook-catalog.provi
 import { SshCredentials } from './ssh-credentials.js';
 
 @Module({
-  controllers: [RemediationController],
-  providers: [runbookCatalogProvider, RemediationRepository, RemediationService, RemediationExecutor, RemediationEvents, SshCredentials],
+  controllers: [RemediationController, DirectRunController],
+  providers: [
+    runbookCatalogProvider,
+    RemediationRepository,
+    RemediationService,
+    RemediationExecutor,
+    RemediationEvents,
+    SshCredentials,
+    DirectRunRecorder,
+  ],
   // Auto-remediation requests runs through the service; the webhook sender subscribes to the events.
   exports: [RemediationService, RemediationEvents, RUNBOOK_CATALOG],
 })
