@@ -95,8 +95,10 @@ cat <<MSG
   API reference (OpenAPI UI): ${BASE_URL}/docs
   admin key (also in ${KEY_FILE}): ${ADMIN_KEY}
 
-  Try:
-    curl -s -H "Authorization: Bearer \$(cat ${KEY_FILE})" ${BASE_URL}/v1/keys
+  Try (more in README.md, "API overview"):
+    curl -s -H "Authorization: Bearer \$(cat ${KEY_FILE})" ${BASE_URL}/v1/lines
+    curl -s -H "Authorization: Bearer \$(cat ${KEY_FILE})" -H 'Content-Type: application/json' \\
+      -H 'Idempotency-Key: demo-1' -d '{"to":"+14155550199","body":"hello"}' ${BASE_URL}/v1/messages
     curl -s -H "Authorization: Bearer \$(cat ${KEY_FILE})" ${BASE_URL}/v1/audit
 
   Logs are in ${DEMO_DIR}/. Ctrl-C stops everything.
