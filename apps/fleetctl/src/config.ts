@@ -48,8 +48,9 @@ export function readConfigFile(path: string): { server?: string; key?: string } 
 export function resolveConfig(flags: GlobalOptions, env: Env): ResolvedConfig {
   const dir = configDir(env);
   const file = readConfigFile(join(dir, 'config'));
-  const server = flags.server ?? env.FLEETCTL_SERVER ?? file.server ?? 'http://127.0.0.1:3000';
-  const key = flags.key ?? env.FLEETCTL_KEY ?? file.key;
+  // An empty variable counts as unset, as shells make it easy to export one by accident.
+  const server = flags.server ?? (env.FLEETCTL_SERVER || undefined) ?? file.server ?? 'http://127.0.0.1:3000';
+  const key = flags.key ?? (env.FLEETCTL_KEY || undefined) ?? file.key;
   const output = flags.output ?? 'table';
   if (output !== 'table' && output !== 'json') throw new CliError(`--output must be table or json, not ${output}`, EXIT.usage);
   try {
