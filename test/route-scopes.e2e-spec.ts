@@ -19,8 +19,43 @@ const PUBLIC_ROUTES = new Set([
 ]);
 // Called by node agents with their own credential (HMAC-signed body), never by API keys.
 const AGENT_PREFIX = '/v1/agent/';
-// The foundation's routes; every feature adds more.
-const MIN_SCOPED_ROUTES = 4;
+// The routes and scopes the API contract (API.md) promises: outside clients are written against it;
+// path parameters are compared without their names. `undefined`: the contract names no scope.
+const CONTRACT: [string, Scope | 'agent' | undefined][] = [
+  ['post /v1/keys', 'admin'],
+  ['get /v1/keys', 'admin'],
+  ['delete /v1/keys/{}', 'admin'],
+  ['post /v1/nodes', 'fleet:write'],
+  ['get /v1/nodes', 'fleet:read'],
+  ['get /v1/nodes/{}', 'fleet:read'],
+  ['patch /v1/nodes/{}', 'fleet:write'],
+  ['delete /v1/nodes/{}', 'fleet:write'],
+  ['post /v1/lines', 'fleet:write'],
+  ['get /v1/lines', 'fleet:read'],
+  ['get /v1/lines/{}', 'fleet:read'],
+  ['patch /v1/lines/{}', 'fleet:write'],
+  ...['cordon', 'uncordon', 'drain', 'retire', 'flag', 'ban', 'clear'].map((action): [string, Scope] => [
+    `post /v1/lines/{}/${action}`,
+    'fleet:write',
+  ]),
+  ['get /v1/contacts/{}', 'fleet:read'],
+  ['put /v1/contacts/{}/line', 'fleet:write'],
+  ['get /v1/fleet/settings', 'fleet:read'],
+  ['patch /v1/fleet/settings', 'fleet:write'],
+  ['post /v1/messages', 'messages:write'],
+  ['get /v1/messages', 'messages:read'],
+  ['get /v1/messages/{}', 'messages:read'],
+  ['post /v1/messages/{}/cancel', 'messages:write'],
+  ['post /v1/webhooks', 'admin'],
+  ['get /v1/webhooks/{}/deliveries', undefined],
+  ['post /v1/webhooks/deliveries/{}/replay', undefined],
+  ['get /v1/runbooks', 'fleet:read'],
+  ['post /v1/nodes/{}/remediations', 'remediation:run'],
+  ['get /v1/remediations/{}', 'fleet:read'],
+  ['get /v1/audit', 'admin'],
+  ['post /v1/agent/events', 'agent'],
+];
+const MIN_SCOPED_ROUTES = CONTRACT.filter(([, scope]) => scope !== 'agent').length;
 const BODY_LIMIT_BYTES = 2048;
 
 interface Operation {
@@ -85,6 +120,18 @@ describe('route scopes', () => {
       .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => `${method} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`));
     expect(registered.length).toBeGreaterThan(MIN_SCOPED_ROUTES);
     expect(registered.filter((route) => !documented.has(route))).toEqual([]);
+  });
+
+  it('serves every route of the API contract with the scope it promises', () => {
+    const served = new Map(operations.map((operation) => [`${operation.method} ${operation.path.replace(/\{[^}]+\}/g, '{}')}`, operation]));
+    const problems = CONTRACT.flatMap(([route, scope]) => {
+      const operation = served.get(route);
+      if (!operation) return [`${route}: not served`];
+      if (scope === 'agent') return operation.scope ? [`${route}: takes an API key instead of the agent credential`] : [];
+      if (!operation.scope) return [`${route}: no required scope`];
+      return scope && operation.scope !== scope ? [`${route}: scope ${operation.scope}, contract says ${scope}`] : [];
+    });
+    expect(problems).toEqual([]);
   });
 
   it('gives every non-public route a required scope', () => {
