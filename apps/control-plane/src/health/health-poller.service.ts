@@ -13,7 +13,7 @@ import { AgentProber, type ProbeOutcome } from './agent-prober.js';
 import { HealthEvents } from './health-events.js';
 import { HealthMetrics } from './health-metrics.js';
 import { HealthSettingsSource, type EffectiveHealthSettings } from './health-settings.source.js';
-import { NodeHealthRepository, type NodeHealthWrite, type PollTarget } from './node-health.repository.js';
+import { NodeHealthRepository, type HealthChange, type NodeHealthWrite, type PollTarget } from './node-health.repository.js';
 import { ProbeLeaseRepository } from './probe-lease.repository.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { StormGuardService } from './storm-guard.service.js';
@@ -45,6 +45,7 @@ export class HealthPollerService implements OnApplicationBootstrap, OnModuleDest
   private targets = new Map<string, PollTarget>();
   private readonly queue: ProbeJob[] = [];
   private readonly inFlight = new Set<string>();
+  private changes: Array<{ change: HealthChange; memory: string }> = [];
   private routineWrites: NodeHealthWrite[] = [];
   private memoryWrites: Array<[string, string]> = [];
   private timer?: NodeJS.Timeout;
@@ -167,18 +168,15 @@ export class HealthPollerService implements OnApplicationBootstrap, OnModuleDest
       consecutiveFailures: step.memory.consecutiveFailures,
       ...(outcome.ok ? { report: outcome.report as Prisma.InputJsonValue } : {}),
     };
-    let writtenAt = job.stored?.w ?? 0;
+    const memory = (w: number) => JSON.stringify({ m: step.memory, w } satisfies StoredMemory);
     if (step.changed) {
-      if (await this.nodes.recordChange({ ...write, from: prev.state, reason: step.reason })) {
-        writtenAt = now.getTime();
-        this.events.publish({ type: 'node.health', nodeId: target.id, from: prev.state, to: step.state, reason: step.reason, at: now });
-        if (step.state === 'unreachable') await this.storm.recordUnreachable(target.id, now);
-      }
-    } else if (this.routineWriteDue(prev, step.memory, writtenAt, now.getTime(), effective)) {
+      this.changes.push({ change: { ...write, from: prev.state, reason: step.reason }, memory: memory(now.getTime()) });
+    } else if (this.routineWriteDue(prev, step.memory, job.stored?.w ?? 0, now.getTime(), effective)) {
       this.routineWrites.push(write);
-      writtenAt = now.getTime();
+      this.memoryWrites.push([target.id, memory(now.getTime())]);
+    } else {
+      this.memoryWrites.push([target.id, memory(job.stored?.w ?? 0)]);
     }
-    this.memoryWrites.push([target.id, JSON.stringify({ m: step.memory, w: writtenAt } satisfies StoredMemory)]);
   }
 
   /**
@@ -198,11 +196,39 @@ export class HealthPollerService implements OnApplicationBootstrap, OnModuleDest
     return writtenAt > nowMs || nowMs - writtenAt >= this.config.HEALTH_WRITE_EVERY_SECONDS * 1_000;
   }
 
+  /**
+   * Writes what the probes since the last tick found, in batches. A change's memory is
+   * saved only once the change is committed: if the write fails, the next probe sees the
+   * old state again and retries the change.
+   */
   private async flush(): Promise<void> {
+    const changes = this.changes;
     const rows = this.routineWrites;
     const memories = this.memoryWrites;
+    this.changes = [];
     this.routineWrites = [];
     this.memoryWrites = [];
-    await Promise.all([this.nodes.writeRoutine(rows), this.leases.saveMemory(memories)]);
+    const [written] = await Promise.all([
+      this.nodes.recordChanges(changes.map(({ change }) => change)).catch((error: unknown) => {
+        this.logger.warn(`recording ${changes.length} health changes failed: ${(error as Error).message}`);
+        return null;
+      }),
+      this.nodes.writeRoutine(rows),
+    ]);
+    if (written !== null) {
+      for (const { change, memory } of changes) {
+        memories.push([change.nodeId, memory]);
+        if (written.has(change.nodeId)) {
+          const { nodeId, from, state: to, reason, checkedAt: at } = change;
+          this.events.publish({ type: 'node.health', nodeId, from, to, reason, at });
+        }
+      }
+      const fallen = changes.filter(({ change }) => change.state === 'unreachable' && written.has(change.nodeId));
+      await this.storm.recordUnreachable(
+        fallen.map(({ change }) => change.nodeId),
+        this.clock.now(),
+      );
+    }
+    await this.leases.saveMemory(memories);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@bridgefleet/db/generated/client.js';
 import type { HealthState } from '@bridgefleet/policy/line-lifecycle.js';
-import { AuditRepository } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 
 export interface PollTarget {
@@ -31,10 +30,7 @@ export const HEALTH_ACTOR = 'system:health-poller';
 /** The node row's health columns (healthState, healthChangedAt, lastReport, lastCheckedAt, consecutiveFailures). */
 @Injectable()
 export class NodeHealthRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly audit: AuditRepository,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   listPollTargets(): Promise<PollTarget[]> {
     return this.prisma.node.findMany({
@@ -48,32 +44,43 @@ export class NodeHealthRepository {
     return row?.healthState ?? null;
   }
 
-  /** A state change and its audit event commit together; false when the node was deleted meanwhile. */
-  async recordChange(change: HealthChange): Promise<boolean> {
+  /**
+   * State changes and their audit events commit together, many in one transaction:
+   * a fleet coming up (or a network blip) changes thousands of nodes within seconds,
+   * and one transaction per node would queue for the connection pool. Returns the ids
+   * written (a node deleted meanwhile is skipped, and gets no audit event).
+   */
+  async recordChanges(changes: readonly HealthChange[]): Promise<Set<string>> {
+    if (changes.length === 0) return new Set();
     return this.prisma.$transaction(async (tx) => {
-      const updated = await tx.node.updateMany({
-        where: { id: change.nodeId },
-        data: {
-          healthState: change.state,
-          healthChangedAt: change.checkedAt,
-          lastCheckedAt: change.checkedAt,
-          consecutiveFailures: change.consecutiveFailures,
-          ...(change.report === undefined ? {} : { lastReport: change.report }),
-        },
+      const rows = await tx.$queryRaw<Array<{ id: string }>>`
+        UPDATE nodes AS n
+           SET health_state = u.state::"HealthState",
+               health_changed_at = u.checked,
+               last_checked_at = u.checked,
+               consecutive_failures = u.failures,
+               last_report = COALESCE(u.report::jsonb, n.last_report)
+          FROM unnest(${changes.map((c) => c.nodeId)}::uuid[], ${changes.map((c) => c.state)}::text[],
+                      ${changes.map((c) => c.checkedAt.toISOString())}::timestamptz[], ${changes.map((c) => c.consecutiveFailures)}::int[],
+                      ${changes.map(reportJson)}::text[]) AS u(id, state, checked, failures, report)
+         WHERE n.id = u.id
+        RETURNING n.id::text AS id`;
+      const written = new Set(rows.map((row) => row.id));
+      // The audit log's batch form: same columns AuditRepository.record writes, one INSERT.
+      await tx.auditEvent.createMany({
+        data: changes
+          .filter((change) => written.has(change.nodeId))
+          .map((change) => ({
+            actor: HEALTH_ACTOR,
+            action: 'node.health',
+            targetType: 'node',
+            targetId: change.nodeId,
+            reason: change.reason,
+            result: 'ok',
+            detail: { from: change.from, to: change.state, reason: change.reason, at: change.checkedAt.toISOString() },
+          })),
       });
-      if (updated.count === 0) return false;
-      await this.audit.record(
-        {
-          actor: HEALTH_ACTOR,
-          action: 'node.health',
-          targetType: 'node',
-          targetId: change.nodeId,
-          reason: change.reason,
-          detail: { from: change.from, to: change.state, reason: change.reason, at: change.checkedAt.toISOString() },
-        },
-        tx,
-      );
-      return true;
+      return written;
     });
   }
 
@@ -86,7 +93,7 @@ export class NodeHealthRepository {
     const ids = rows.map((row) => row.nodeId);
     const checked = rows.map((row) => row.checkedAt.toISOString());
     const failures = rows.map((row) => row.consecutiveFailures);
-    const reports = rows.map((row) => (row.report === undefined ? null : JSON.stringify(row.report)));
+    const reports = rows.map(reportJson);
     await this.prisma.$executeRaw`
       UPDATE nodes AS n
          SET last_checked_at = u.checked,
@@ -103,4 +110,8 @@ export class NodeHealthRepository {
     for (const group of groups) counts[group.healthState] = group._count._all;
     return counts;
   }
+}
+
+function reportJson(row: NodeHealthWrite): string | null {
+  return row.report === undefined ? null : JSON.stringify(row.report);
 }

@@ -48,12 +48,14 @@ export class StormGuardService implements OnApplicationBootstrap, OnModuleDestro
     return this.state.active;
   }
 
-  async recordUnreachable(nodeId: string, at: Date): Promise<void> {
+  async recordUnreachable(nodeIds: readonly string[], at: Date): Promise<void> {
+    if (nodeIds.length === 0) return;
     const key = this.redis.key('health', 'unreachable-transitions');
+    // One member per node: a node flapping in and out counts once, at its latest fall.
+    const members = nodeIds.flatMap((id) => [at.getTime(), id]);
     await this.redis.client
       .multi()
-      // One member per node: a node flapping in and out counts once, at its latest fall.
-      .zadd(key, at.getTime(), nodeId)
+      .zadd(key, ...members)
       .zremrangebyscore(key, '-inf', at.getTime() - KEEP_TRANSITIONS_MS)
       .exec();
   }
