@@ -20,7 +20,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   return async () => {
     const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    // The run's database and the per-file ones made by libs/testing/src/databases.ts.
+    const made = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2', [
+      name,
+      `${name}\\_%`,
+    ]);
+    for (const { datname } of made.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     await admin.end();
   };
 }

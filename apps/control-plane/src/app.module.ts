@@ -14,14 +14,21 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { FEATURE_MODULES } from './feature-modules.js';
+import { ClockModule, type Clock } from './clock/clock.js';
+
+/** What a test (or an embedding) may replace when it builds the application. */
+export interface AppOverrides {
+  clock?: Clock;
+}
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(overrides.clock),
         DatabaseModule,
         RedisModule,
         MetricsModule,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import express, { type Request } from 'express';
 import { ensureDatabase, migrate } from '@bridgefleet/db/migrator.js';
 import { migrationsDir } from '@bridgefleet/db/migrations-dir.js';
-import { AppModule } from './app.module.js';
+import { AppModule, type AppOverrides } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { SWAGGER_UI_DIR } from './docs/docs.controller.js';
 import { RedisService } from './redis/redis.service.js';
@@ -19,14 +19,14 @@ function nestLogLevels(level: AppConfig['LOG_LEVEL']): LogLevel[] | false {
 export type RawBodyRequest = Request & { rawBody?: Buffer };
 
 /** Creates (and migrates the database for) a control-plane application; main.ts and the tests share it. */
-export async function createControlPlane(config: AppConfig): Promise<INestApplication> {
+export async function createControlPlane(config: AppConfig, overrides: AppOverrides = {}): Promise<INestApplication> {
   const logger = new Logger('bootstrap');
   if (config.MIGRATE_ON_START) {
     if (await ensureDatabase(config.DATABASE_URL)) logger.log('created the database');
     const result = await migrate(config.DATABASE_URL, migrationsDir());
     if (result.applied.length) logger.log(`applied migrations: ${result.applied.join(', ')}`);
   }
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create(AppModule.forRoot(config, overrides), {
     bodyParser: false,
     logger: nestLogLevels(config.LOG_LEVEL),
   });

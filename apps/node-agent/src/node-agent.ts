@@ -52,11 +52,16 @@ export class NodeAgent {
   }
 
   send(command: SendCommand): Promise<SendResult> {
-    const known = this.deps.ledger.get(command.messageId);
-    if (known) return Promise.resolve(toResult(known));
     const inProgress = this.recording.get(command.messageId);
     if (inProgress) return inProgress;
-    const attempt = this.firstSend(command).finally(() => this.recording.delete(command.messageId));
+    const known = this.deps.ledger.get(command.messageId);
+    // A retryable failure means the bridge certainly did not send it (drivers report
+    // 'failed' only then), so the control plane's retry may try again, once at a time.
+    const retry = known?.state === 'failed' && known.error?.retryable === true;
+    if (known && !retry) return Promise.resolve(toResult(known));
+    const attempt = (
+      retry ? this.deps.ledger.release(command.messageId).then(() => this.firstSend(command)) : this.firstSend(command)
+    ).finally(() => this.recording.delete(command.messageId));
     this.recording.set(command.messageId, attempt);
     return attempt;
   }

@@ -5,6 +5,7 @@ import { createControlPlane } from '../../../apps/control-plane/src/bootstrap.js
 import type { AppConfig } from '../../../apps/control-plane/src/config/config.schema.js';
 import { loadConfig } from '../../../apps/control-plane/src/config/load-config.js';
 import { generateApiKey } from '../../../apps/control-plane/src/auth/api-key-format.js';
+import type { AppOverrides } from '../../../apps/control-plane/src/app.module.js';
 import { ApiClient } from './api-client.js';
 
 export interface TestControlPlane {
@@ -19,7 +20,7 @@ export interface TestControlPlane {
 }
 
 /** Starts a real control plane on a loopback port against the run's test database and Redis prefix. */
-export async function startControlPlane(overrides: Record<string, string> = {}): Promise<TestControlPlane> {
+export async function startControlPlane(overrides: Record<string, string> = {}, replace: AppOverrides = {}): Promise<TestControlPlane> {
   const adminKey = generateApiKey().key;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -33,7 +34,7 @@ export async function startControlPlane(overrides: Record<string, string> = {}):
     MIGRATE_ON_START: 'false',
     ...overrides,
   });
-  const app = await createControlPlane(config);
+  const app = await createControlPlane(config, replace);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

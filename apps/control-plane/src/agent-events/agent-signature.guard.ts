@@ -1,8 +1,7 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AGENT_SIGNATURE_HEADERS } from '@bridgefleet/contracts/agent.schema.js';
 import { verifyAgentSignature } from '@bridgefleet/contracts/agent-signature.js';
 import type { RawBodyRequest } from '../bootstrap.js';
-import { CLOCK, type Clock } from '../clock/clock.js';
 import { Unauthenticated } from '../http/problems.js';
 import { AgentEventRepository } from './agent-event.repository.js';
 
@@ -17,10 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class AgentSignatureGuard implements CanActivate {
-  constructor(
-    private readonly repository: AgentEventRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly repository: AgentEventRepository) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<SignedAgentRequest>();
@@ -36,7 +32,9 @@ export class AgentSignatureGuard implements CanActivate {
       header(request, AGENT_SIGNATURE_HEADERS.signature),
       header(request, AGENT_SIGNATURE_HEADERS.timestamp),
       request.rawBody ?? Buffer.alloc(0),
-      Math.floor(this.clock.now().getTime() / 1000),
+      // Replay protection compares against the wall clock the agent signs with, not the
+      // injectable decision clock (which tests move through days).
+      Math.floor(Date.now() / 1000),
     );
     if (!check.ok) throw new Unauthenticated(`The agent signature was refused: ${check.reason}.`);
     request.agentNodeId = nodeId;

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 
 /** The time source for decisions. Inject CLOCK instead of calling Date.now(), so tests can move time. */
 export interface Clock {
@@ -32,4 +32,14 @@ export class ManualClock implements Clock {
 
 @Global()
 @Module({ providers: [{ provide: CLOCK, useClass: SystemClock }], exports: [CLOCK] })
-export class ClockModule {}
+export class ClockModule {
+  /** The system clock, or the one given (tests pass a ManualClock to move time without sleeping). */
+  static forRoot(clock?: Clock): DynamicModule {
+    return {
+      module: ClockModule,
+      global: true,
+      providers: [clock ? { provide: CLOCK, useValue: clock } : { provide: CLOCK, useClass: SystemClock }],
+      exports: [CLOCK],
+    };
+  }
+}

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContactHandle } from '@bridgefleet/contracts/common.schema.js';
 import type { AgentEvent } from '@bridgefleet/contracts/agent.schema.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
+import { CLOCK, type Clock } from '../clock/clock.js';
+import { DispatcherService } from './dispatcher.service.js';
+import { LineSchedulerRepository } from './line-scheduler.repository.js';
 import { MessageTransitionsRepository } from './message-transitions.repository.js';
 import { SendGate } from './send-gate.js';
 
@@ -24,6 +27,9 @@ export class AgentEventEffects {
     private readonly gate: SendGate,
     private readonly webhooks: WebhookPublisher,
     private readonly audit: AuditRepository,
+    private readonly scheduler: LineSchedulerRepository,
+    private readonly dispatcher: DispatcherService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async apply(nodeId: string, event: AgentEvent): Promise<void> {
@@ -108,7 +114,12 @@ export class AgentEventEffects {
         at,
       );
     });
-    if (line) await this.gate.recordInbound(line.id, handle.data, at);
+    if (line) {
+      await this.gate.recordInbound(line.id, handle.data, at);
+      // Inbound can lift a hold (ratio, unanswered): try the line again now, not at its parked time.
+      await this.scheduler.wake(line.id, this.clock.now().getTime());
+      this.dispatcher.notify();
+    }
   }
 
   /** imessage-aliases-removed: the number is gone from iMessage; take the line out of rotation. */

@@ -88,6 +88,12 @@ export class LineSchedulerRepository {
     await this.redis.bfRemove(k.ready, k.inflight, k.queue(lineId), lineId, messageId);
   }
 
+  /** Brings a parked line's next try forward to `now` (an inbound may have lifted a ratio or unanswered hold). */
+  async wake(lineId: string, now: number): Promise<void> {
+    const k = this.keys(this.shardOf(lineId));
+    await this.redis.zadd(k.ready, 'XX', 'LT', now, lineId);
+  }
+
   async queuedCount(lineId: string): Promise<number> {
     return this.redis.zcard(this.keys(this.shardOf(lineId)).queue(lineId));
   }

@@ -121,8 +121,13 @@ export class RouterService {
       tried.add(pick.lineId);
       position = pick.nextCursor;
       if (tried.size >= assignable.length) {
-        this.logger.debug('no line may take a new contact now');
-        return undefined;
+        // Every line is at its new-contact cap: assign by plain round-robin anyway, so
+        // the message waits on its line for the governor's next day, not unrouted.
+        this.logger.debug('no line has new-contact headroom; the message will wait on its line');
+        return pickRoundRobin(
+          assignable.map((line) => ({ id: line.id, acceptsNewContacts: true })),
+          cursor,
+        )?.lineId;
       }
     }
   }

@@ -15,8 +15,8 @@ export class RoutingRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async lines(): Promise<RoutableLine[]> {
+    // Retired lines stay in the list: a contact pinned to one must be seen as such to be moved.
     const rows = await this.prisma.line.findMany({
-      where: { admin: { not: 'retired' } },
       select: { id: true, admin: true, reputation: true, node: { select: { healthState: true, healthChangedAt: true } } },
     });
     return rows.map((row) => ({

@@ -91,6 +91,7 @@ export class SendAttemptService {
       const contact = contacts.get(message.contactHandle)!;
       const decision = await this.gate.acquire(gateLine(line), contact, settings, now);
       if (!decision.allow) {
+        this.logger.debug(`line ${lineId}: ${message.id} held (${decision.reason}) until ${decision.waitUntil.toISOString()}`);
         earliestWait = Math.min(earliestWait, decision.waitUntil.getTime());
         if (decision.scope === 'line') break;
         blocked.add(message.contactHandle);
