@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LineActionsController } from './line-actions.controller.js';
+import { LineInsightsController } from './line-insights.controller.js';
+import { LineInsightsRepository } from './line-insights.repository.js';
 import { LineLifecycleService } from './line-lifecycle.service.js';
 import { LineViewBuilder } from './line-view.builder.js';
 import { LineRepository } from './line.repository.js';
@@ -7,8 +9,8 @@ import { LineService } from './line.service.js';
 import { LinesController } from './lines.controller.js';
 
 @Module({
-  controllers: [LinesController, LineActionsController],
-  providers: [LineRepository, LineViewBuilder, LineService, LineLifecycleService],
+  controllers: [LinesController, LineActionsController, LineInsightsController],
+  providers: [LineInsightsRepository, LineRepository, LineViewBuilder, LineService, LineLifecycleService],
   exports: [LineRepository, LineLifecycleService],
 })
 export class LinesModule {}
