@@ -42,6 +42,15 @@ export const RemediationSettings = z.strictObject({
 });
 export type RemediationSettings = z.infer<typeof RemediationSettings>;
 
+export const LineSettings = z.strictObject({
+  /**
+   * Drain pace: contacts moved off a draining (or long-unreachable) line per minute. Each move
+   * shows the user a new sender, so it is spread out rather than done all at once.
+   */
+  drainContactsPerMinute: z.number().int().min(1).max(1_000),
+});
+export type LineSettings = z.infer<typeof LineSettings>;
+
 export const FleetSettings = z.strictObject({
   timeZone: TimeZone,
   /** Local time (HH:MM) at which the governor day starts. */
@@ -49,6 +58,7 @@ export const FleetSettings = z.strictObject({
   limits: Limits,
   health: HealthSettings,
   remediation: RemediationSettings,
+  lines: LineSettings,
 });
 export type FleetSettings = z.infer<typeof FleetSettings>;
 
@@ -59,6 +69,7 @@ export const FleetSettingsPatch = z.strictObject({
   limits: Limits.partial().optional(),
   health: HealthSettings.partial().optional(),
   remediation: RemediationSettings.partial().optional(),
+  lines: LineSettings.partial().optional(),
 });
 export type FleetSettingsPatch = z.infer<typeof FleetSettingsPatch>;
 
@@ -82,6 +93,7 @@ export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
     stepCooldownSeconds: 300,
     maxRunsPerHour: 4,
   },
+  lines: { drainContactsPerMinute: 10 },
 };
 
 export function mergeFleetSettings(current: FleetSettings, patch: FleetSettingsPatch): FleetSettings {
@@ -91,6 +103,8 @@ export function mergeFleetSettings(current: FleetSettings, patch: FleetSettingsP
     limits: { ...current.limits, ...definedOnly(patch.limits) },
     health: { ...current.health, ...definedOnly(patch.health) },
     remediation: { ...current.remediation, ...definedOnly(patch.remediation) },
+    // Defaults first: a document stored before this section existed has none.
+    lines: { ...DEFAULT_FLEET_SETTINGS.lines, ...current.lines, ...definedOnly(patch.lines) },
   };
 }
 
