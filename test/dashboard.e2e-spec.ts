@@ -52,6 +52,7 @@ describe('dashboard in headless Chromium against a demo fleet', () => {
       ROLES: 'all',
       SSH_PRIVATE_KEY_PATH: sshd.clientKeyPath,
       REMEDIATION_RUNBOOKS_FILE: join(dir, 'runbooks.json'),
+      HEALTH_POLL_INTERVAL_MS: '200',
     });
     fleet = await startTestFleet({ count: LINES, controlPlaneUrl: cp.baseUrl, apiKey: cp.adminKey, namePrefix: 'dash-mac' });
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
@@ -68,6 +69,10 @@ describe('dashboard in headless Chromium against a demo fleet', () => {
         '--disable-sync',
       ],
     });
+    await eventually(async () => {
+      const lines = (await cp.admin.get('/v1/lines')).body.items as { health: string }[];
+      return lines.length === LINES && lines.every((line) => line.health === 'healthy');
+    }, 'every line healthy');
     page = context.pages()[0] ?? (await context.newPage());
   });
 
@@ -81,7 +86,7 @@ describe('dashboard in headless Chromium against a demo fleet', () => {
 
   async function signIn(key: string): Promise<void> {
     await page.goto(`${cp.baseUrl}/`);
-    await page.evaluate(() => sessionStorage.clear());
+    await page.evaluate('sessionStorage.clear()');
     await page.goto(`${cp.baseUrl}/`);
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -46,6 +46,8 @@ export const ConfigSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 256kb')
     .default('256kb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Per-line usage series on /metrics: only the N lines closest to their daily cap (0: none). Bounds cardinality. */
+  METRICS_PER_LINE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(100),
   /** Seconds a client should wait before retrying after a 503. */
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   // --- health poller ---

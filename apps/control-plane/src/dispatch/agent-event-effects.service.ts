@@ -6,6 +6,7 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
+import { MessageMetrics } from '../messages/message-metrics.js';
 import { DispatcherService } from './dispatcher.service.js';
 import { LineSchedulerRepository } from './line-scheduler.repository.js';
 import { MessageTransitionsRepository } from './message-transitions.repository.js';
@@ -30,6 +31,7 @@ export class AgentEventEffects {
     private readonly scheduler: LineSchedulerRepository,
     private readonly dispatcher: DispatcherService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: MessageMetrics,
   ) {}
 
   async apply(nodeId: string, event: AgentEvent): Promise<void> {
@@ -114,6 +116,7 @@ export class AgentEventEffects {
         at,
       );
     });
+    this.metrics.entered('inbound', 'received');
     if (line) {
       await this.gate.recordInbound(line.id, handle.data, at);
       // Inbound can lift a hold (ratio, unanswered): try the line again now, not at its parked time.

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import type { SendResult } from '@bridgefleet/contracts/agent.schema.js';
 import type { FleetSettings } from '@bridgefleet/contracts/fleet-settings.schema.js';
 import type { Message } from '@bridgefleet/db/generated/client.js';
@@ -6,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AgentClient, type AgentCallResult, type AgentTarget } from './agent-client.js';
 import { DispatchSettings } from './dispatch-settings.js';
 import { isSendable } from './line-eligibility.js';
@@ -36,6 +38,8 @@ type LineWithNode = NonNullable<Awaited<ReturnType<SendAttemptService['loadLine'
 @Injectable()
 export class SendAttemptService {
   private readonly logger = new Logger('dispatch');
+  /** Governor holds by reason (a closed set of rule names, so bounded). */
+  private readonly deferrals: Counter<'reason'>;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -45,7 +49,15 @@ export class SendAttemptService {
     private readonly settings: DispatchSettings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.deferrals = new Counter({
+      name: 'bridgefleet_governor_deferrals_total',
+      help: 'Sends the governor held back (the message waits), by reason: the rule that said not yet.',
+      labelNames: ['reason'] as const,
+      registers: [metrics.registry],
+    });
+  }
 
   loadLine(lineId: string) {
     return this.prisma.line.findUnique({ where: { id: lineId }, include: { node: true } });
@@ -91,6 +103,7 @@ export class SendAttemptService {
       const contact = contacts.get(message.contactHandle)!;
       const decision = await this.gate.acquire(gateLine(line), contact, settings, now);
       if (!decision.allow) {
+        this.deferrals.inc({ reason: decision.reason });
         this.logger.debug(`line ${lineId}: ${message.id} held (${decision.reason}) until ${decision.waitUntil.toISOString()}`);
         earliestWait = Math.min(earliestWait, decision.waitUntil.getTime());
         if (decision.scope === 'line') break;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LineActionsController } from './line-actions.controller.js';
 import { LineInsightsController } from './line-insights.controller.js';
 import { LineInsightsRepository } from './line-insights.repository.js';
+import { LineUsageMetrics } from './line-usage-metrics.js';
 import { LineLifecycleService } from './line-lifecycle.service.js';
 import { LineViewBuilder } from './line-view.builder.js';
 import { LineRepository } from './line.repository.js';
@@ -10,7 +11,7 @@ import { LinesController } from './lines.controller.js';
 
 @Module({
   controllers: [LinesController, LineActionsController, LineInsightsController],
-  providers: [LineInsightsRepository, LineRepository, LineViewBuilder, LineService, LineLifecycleService],
+  providers: [LineInsightsRepository, LineUsageMetrics, LineRepository, LineViewBuilder, LineService, LineLifecycleService],
   exports: [LineRepository, LineLifecycleService],
 })
 export class LinesModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { MessageStatus, Prisma } from '@bridgefleet/db/generated/client.js';
 import type { MessageStatusData } from '@bridgefleet/contracts/webhooks.schema.js';
 import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
+import { MessageMetrics } from './message-metrics.js';
 import { MessageRepository } from './message.repository.js';
 
 type Tx = Prisma.TransactionClient;
@@ -31,6 +32,7 @@ export class MessageTransitions {
   constructor(
     private readonly messages: MessageRepository,
     private readonly webhooks: WebhookPublisher,
+    private readonly metrics: MessageMetrics,
   ) {}
 
   async transition(tx: Tx, command: TransitionCommand): Promise<TransitionResult> {
@@ -59,6 +61,8 @@ export class MessageTransitions {
       };
       await this.webhooks.publish(tx, 'message.status', data, at);
     }
+    // Counted inside the caller's transaction: a rolled-back change may be counted once too often.
+    this.metrics.entered(message.direction, command.to, message.createdAt, at);
     return { applied: true, previous: current, message };
   }
 }

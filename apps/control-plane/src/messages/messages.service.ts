@@ -21,6 +21,7 @@ import { IDEMPOTENCY_TTL_MS, IdempotencyKeyReused, IdempotentRequestInFlight, re
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 import { MessageRepository } from './message.repository.js';
+import { MessageMetrics } from './message-metrics.js';
 import { MessageTransitions } from './message-transitions.js';
 import { toMessageSummary, toMessageView } from './message-view.js';
 
@@ -52,6 +53,7 @@ export class MessagesService {
     private readonly webhooks: WebhookPublisher,
     private readonly audit: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MessageMetrics,
   ) {}
 
   /**
@@ -88,7 +90,10 @@ export class MessagesService {
     } catch (error) {
       throw asDependencyDown(error, this.config.RETRY_AFTER_SECONDS);
     }
-    if (!outcome.replayed) this.outbox.committed();
+    if (!outcome.replayed) {
+      this.outbox.committed();
+      this.metrics.entered('outbound', 'queued');
+    }
     return outcome;
   }
 

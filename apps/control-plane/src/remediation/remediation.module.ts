@@ -3,6 +3,7 @@ import { DirectRunController } from './direct-run.controller.js';
 import { DirectRunRecorder } from './direct-run.recorder.js';
 import { RemediationController } from './remediation.controller.js';
 import { RemediationEvents } from './remediation-events.js';
+import { RemediationMetrics } from './remediation-metrics.js';
 import { RemediationExecutor } from './remediation.executor.js';
 import { RemediationRepository } from './remediation.repository.js';
 import { RemediationService } from './remediation.service.js';
@@ -17,6 +18,7 @@ import { SshCredentials } from './ssh-credentials.js';
     RemediationService,
     RemediationExecutor,
     RemediationEvents,
+    RemediationMetrics,
     SshCredentials,
     DirectRunRecorder,
   ],
