@@ -19,7 +19,9 @@ const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 10_000);
 const MEASURE_INTERVALS = Number(process.env.BENCH_MEASURE_INTERVALS ?? 3);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-/** How long each simulated agent keeps an idle connection; Node's default (5 s) is shorter than the interval. */
+/** `sim`: the project's startSimFleet (one port); `ports`: one minimal server per agent on its own port. */
+const FLEET = process.env.BENCH_FLEET === 'ports' ? 'ports' : 'sim';
+/** `ports` only: how long each agent keeps an idle connection; Node's default (5 s) is shorter than the interval. */
 const AGENT_KEEPALIVE_MS = Number(process.env.BENCH_AGENT_KEEPALIVE_MS ?? 5_000);
 const TARGETS = { probesPerSecond: 1_000, cpuShare: 0.25, detectIntervals: 3, simRssBytes: 1024 ** 3 };
 
@@ -37,15 +39,20 @@ AgentProber.prototype.probe = async function timed(this: AgentProber, ...args: P
   }
 };
 
-function startFleet(): Promise<{ child: ChildProcess; ports: number[] }> {
-  const child = fork(fileURLToPath(new URL('./health-sim-fleet.js', import.meta.url)), [String(AGENTS), String(AGENT_KEEPALIVE_MS)], {
-    stdio: 'inherit',
-  });
+interface Fleet {
+  child: ChildProcess;
+  agents: Array<{ url: string; token: string }>;
+  victim: number;
+}
+
+function startFleet(): Promise<Fleet> {
+  const args = [String(AGENTS), FLEET, String(AGENT_KEEPALIVE_MS)];
+  const child = fork(fileURLToPath(new URL('./health-sim-fleet.js', import.meta.url)), args, { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`sim fleet exited with ${code}`)));
-    child.on('message', (message: { ready?: boolean; ports?: number[] }) => {
-      if (message.ready) resolve({ child, ports: message.ports! });
+    child.on('message', (message: { ready?: boolean; agents?: Fleet['agents']; victim?: number }) => {
+      if (message.ready) resolve({ child, agents: message.agents!, victim: message.victim! });
     });
   });
 }
@@ -63,13 +70,13 @@ function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
   });
 }
 
-async function registerNodes(db: pg.Client, ports: number[]): Promise<string[]> {
-  const ids = ports.map(() => randomUUID());
+async function registerNodes(db: pg.Client, agents: Fleet['agents']): Promise<string[]> {
+  const ids = agents.map(() => randomUUID());
   await db.query(
     `INSERT INTO nodes (id, name, agent_url, agent_token, updated_at)
-     SELECT id, 'bench-' || ord, 'http://127.0.0.1:' || port, 'bench-token', now()
-       FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS u(id, port, ord)`,
-    [ids, ports],
+     SELECT id, 'bench-' || ord, url, token, now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS u(id, url, token, ord)`,
+    [ids, agents.map((agent) => agent.url), agents.map((agent) => agent.token)],
   );
   return ids;
 }
@@ -104,7 +111,7 @@ async function main(): Promise<void> {
   const db = new pg.Client({ connectionString: url.toString() });
   await db.connect();
   try {
-    const ids = await registerNodes(db, fleet.ports);
+    const ids = await registerNodes(db, fleet.agents);
     await app.init(); // starts the poller
     console.log(`warming up for 2 intervals (first reports turn ${AGENTS} nodes from unknown to healthy)…`);
     await sleep(2 * INTERVAL_MS);
@@ -122,7 +129,7 @@ async function main(): Promise<void> {
     const cpuShare = (cpu.user + cpu.system) / 1_000 / wallMs;
     const rss = await ask<number>(fleet.child, { rss: true }, 'rss');
 
-    const victim = Math.floor(AGENTS / 2);
+    const victim = fleet.victim;
     await ask(fleet.child, { kill: victim }, 'killed');
     const killedAt = performance.now();
     let detectMs = NaN;
@@ -137,7 +144,7 @@ async function main(): Promise<void> {
 
     const line = (name: string, value: string, ratio: string) => console.log(`${name.padEnd(28)} ${value.padStart(14)}   ${ratio}`);
     console.log(
-      `\nhealth poller: ${AGENTS} agents, interval ${INTERVAL_MS / 1_000} s, agent keep-alive ${AGENT_KEEPALIVE_MS / 1_000} s, measured over ${(wallMs / 1_000).toFixed(1)} s`,
+      `\nhealth poller: ${AGENTS} agents, interval ${INTERVAL_MS / 1_000} s, fleet ${FLEET === 'sim' ? 'startSimFleet (one port)' : `one port per agent, keep-alive ${AGENT_KEEPALIVE_MS / 1_000} s`}, measured over ${(wallMs / 1_000).toFixed(1)} s`,
     );
     line(
       'probes/s',

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import http from 'node:http';
 import https from 'node:https';
 import { AgentHealthReport } from '@bridgefleet/contracts/agent.schema.js';
@@ -13,6 +14,7 @@ const MAX_BODY_BYTES = 64 * 1024;
  * node:http with keep-alive agents rather than fetch: at 1,000 probes/s the lower
  * per-request cost matters, and connections to each Mac are reused between probes.
  */
+@Injectable()
 export class AgentProber {
   private readonly agents = {
     'http:': new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 1_024, scheduling: 'lifo' }),

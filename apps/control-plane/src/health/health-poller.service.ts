@@ -40,11 +40,11 @@ interface ProbeJob {
 @Injectable()
 export class HealthPollerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('health-poller');
-  private readonly prober = new AgentProber();
   private readonly schedule = new ProbeSchedule();
   private targets = new Map<string, PollTarget>();
   private readonly queue: ProbeJob[] = [];
   private readonly inFlight = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
   private changes: Array<{ change: HealthChange; memory: string }> = [];
   private routineWrites: NodeHealthWrite[] = [];
   private memoryWrites: Array<[string, string]> = [];
@@ -53,6 +53,7 @@ export class HealthPollerService implements OnApplicationBootstrap, OnModuleDest
   private stopped = false;
 
   constructor(
+    private readonly prober: AgentProber,
     private readonly nodes: NodeHealthRepository,
     private readonly leases: ProbeLeaseRepository,
     private readonly settingsSource: HealthSettingsSource,
@@ -96,6 +97,12 @@ export class HealthPollerService implements OnApplicationBootstrap, OnModuleDest
     await this.flush();
   }
 
+  /** Waits for the probes under way and writes what they found (tests; shutdown). */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+    await this.flush();
+  }
+
   private scheduleTick(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.runTick(), delayMs);
@@ -133,10 +140,12 @@ export class HealthPollerService implements OnApplicationBootstrap, OnModuleDest
   private pump(): void {
     while (!this.stopped && this.inFlight.size - this.queue.length < this.config.HEALTH_PROBE_CONCURRENCY && this.queue.length > 0) {
       const job = this.queue.shift()!;
-      void this.run(job).finally(() => {
+      const running: Promise<void> = this.run(job).finally(() => {
         this.inFlight.delete(job.target.id);
+        this.running.delete(running);
         this.pump();
       });
+      this.running.add(running);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentProber } from './agent-prober.js';
 import { HealthEvents } from './health-events.js';
 import { HealthMetrics } from './health-metrics.js';
 import { HealthPollerService } from './health-poller.service.js';
@@ -14,6 +15,7 @@ import { StormGuardService } from './storm-guard.service.js';
  */
 @Module({
   providers: [
+    AgentProber,
     HealthEvents,
     HealthMetrics,
     HealthPollerService,

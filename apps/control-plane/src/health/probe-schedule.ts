@@ -11,7 +11,9 @@ export class ProbeSchedule {
   epoch = -1;
 
   constructor(
-    private readonly jitterFraction = 0.1,
+    // ±1 % of the interval: enough to break lockstep; small because N misses to go
+    // unreachable take N intervals plus the jitter of N probes (detection within N intervals).
+    private readonly jitterFraction = 0.02,
     private readonly random: () => number = Math.random,
   ) {}
 
