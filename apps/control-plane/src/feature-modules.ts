@@ -6,16 +6,19 @@ import { HealthModule } from './health/health.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { LinesModule } from './lines/lines.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { RemediationModule } from './remediation/remediation.module.js';
+import { ReputationModule } from './reputation/reputation.module.js';
 import { FleetSettingsModule } from './settings/fleet-settings.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** Feature modules (fleet, lines, contacts, settings, agent events, …), one folder each. */
 export const FEATURE_MODULES: Type[] = [
+  LoggingModule,
   HealthModule,
   FleetSettingsModule,
   GovernorModule,
@@ -30,4 +33,5 @@ export const FEATURE_MODULES: Type[] = [
   DispatchModule,
   AutoRemediationModule,
   DashboardModule,
+  ReputationModule,
 ];
