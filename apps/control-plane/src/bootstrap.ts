@@ -5,6 +5,7 @@ import { ensureDatabase, migrate } from '@bridgefleet/db/migrator.js';
 import { migrationsDir } from '@bridgefleet/db/migrations-dir.js';
 import { AppModule, type AppOverrides } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
+import { AppLogger } from './logging/app-logger.js';
 import { SWAGGER_UI_DIR } from './docs/docs.controller.js';
 import { RedisService } from './redis/redis.service.js';
 
@@ -29,7 +30,10 @@ export async function createControlPlane(config: AppConfig, overrides: AppOverri
   const app = await NestFactory.create(AppModule.forRoot(config, overrides), {
     bodyParser: false,
     logger: nestLogLevels(config.LOG_LEVEL),
+    // Held until the JSON logger below takes over, so start-up lines are JSON too.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(AppLogger));
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.disable('x-powered-by');
   http.set('trust proxy', 'loopback');

@@ -7,6 +7,7 @@ import { ContactsModule } from './contacts/contacts.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { LinesModule } from './lines/lines.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
@@ -18,6 +19,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** Feature modules (fleet, lines, contacts, settings, agent events, …), one folder each. */
 export const FEATURE_MODULES: Type[] = [
+  LoggingModule,
   LoggingModule,
   HealthModule,
   FleetSettingsModule,
