@@ -9,13 +9,18 @@ const SINGLETON_ID = 1;
 export class FleetSettingsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The settings row, created with `defaults` when absent (safe when two callers race). */
+  /**
+   * The settings row, created with `defaults` when absent. INSERT … ON CONFLICT DO NOTHING
+   * is atomic where Prisma's upsert is not (two first readers would both try to create).
+   */
   async getOrCreate(defaults: Prisma.InputJsonValue, tx: Tx = this.prisma): Promise<unknown> {
-    const row = await tx.fleetSettings.upsert({
-      where: { id: SINGLETON_ID },
-      create: { id: SINGLETON_ID, settings: defaults },
-      update: {},
-    });
+    const existing = await tx.fleetSettings.findUnique({ where: { id: SINGLETON_ID } });
+    if (existing) return existing.settings;
+    await tx.$executeRaw`
+      INSERT INTO fleet_settings (id, settings, updated_at)
+      VALUES (${SINGLETON_ID}, ${JSON.stringify(defaults)}::jsonb, now())
+      ON CONFLICT (id) DO NOTHING`;
+    const row = await tx.fleetSettings.findUniqueOrThrow({ where: { id: SINGLETON_ID } });
     return row.settings;
   }
 
