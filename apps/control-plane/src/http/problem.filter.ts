@@ -11,6 +11,7 @@ interface BodyParserError {
 interface PrismaKnownError {
   code?: string;
   name?: string;
+  message?: string;
   meta?: { target?: unknown; modelName?: string };
 }
 
@@ -19,7 +20,11 @@ function fromPrisma(error: PrismaKnownError): Problem | undefined {
   if (error.code === 'P2025') return new Problem(404, 'Not found', 'The resource does not exist.');
   if (error.code === 'P2003') return new Problem(409, 'Conflict', 'The resource is still referenced by another resource.');
   // P1001/P1002/P1008/P1017/P2024: PostgreSQL unreachable, timed out, closed, or the pool exhausted.
-  const unreachable = ['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED'].includes(error.code ?? '');
+  const unreachable =
+    ['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET'].includes(error.code ?? '') ||
+    // pg-pool's own error when PostgreSQL drops a pooled connection (a restart): it has no code
+    // and reaches us unwrapped from reads outside a transaction (e.g. the API key lookup).
+    /^Connection terminated/.test(error.message ?? '');
   if (error.name === 'DriverAdapterError' || unreachable) {
     return new Problem(503, 'Service unavailable', 'The database is unavailable; retry later.', undefined, { 'Retry-After': '5' });
   }
