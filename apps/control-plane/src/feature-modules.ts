@@ -3,10 +3,11 @@ import { AgentEventsModule } from './agent-events/agent-events.module.js';
 import { AutoRemediationModule } from './auto-remediation/auto-remediation.module.js';
 import { GovernorModule } from './governor/governor.module.js';
 import { HealthModule } from './health/health.module.js';
+import { NodeHealthWebhookModule } from './health/node-health-webhook.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
-import { LoggingModule } from './logging/logging.module.js';
+import { DrainModule } from './drain/drain.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { LinesModule } from './lines/lines.module.js';
 import { MessagesModule } from './messages/messages.module.js';
@@ -19,7 +20,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** Feature modules (fleet, lines, contacts, settings, agent events, …), one folder each. */
 export const FEATURE_MODULES: Type[] = [
-  LoggingModule,
   LoggingModule,
   HealthModule,
   FleetSettingsModule,
@@ -36,4 +36,6 @@ export const FEATURE_MODULES: Type[] = [
   AutoRemediationModule,
   DashboardModule,
   ReputationModule,
+  NodeHealthWebhookModule,
+  DrainModule,
 ];

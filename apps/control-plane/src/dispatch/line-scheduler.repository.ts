@@ -10,6 +10,7 @@ interface SchedulerCommands {
   bfClaimNext(ready: string, inflight: string, now: number, leaseMs: number): Promise<[string] | [null, string]>;
   bfSettle(ready: string, inflight: string, queue: string, lineId: string, nextAt: number, ...messageIds: string[]): Promise<number>;
   bfRemove(ready: string, inflight: string, queue: string, lineId: string, messageId: string): Promise<number>;
+  bfLeaseLine(ready: string, inflight: string, lineId: string, now: number, leaseMs: number): Promise<number>;
 }
 
 export interface Claim {
@@ -37,6 +38,7 @@ export class LineSchedulerRepository {
       client.defineCommand('bfClaimNext', { numberOfKeys: 2, lua: readLuaScript(import.meta.url, './lua/claim-next.lua') });
       client.defineCommand('bfSettle', { numberOfKeys: 3, lua: readLuaScript(import.meta.url, './lua/settle.lua') });
       client.defineCommand('bfRemove', { numberOfKeys: 3, lua: readLuaScript(import.meta.url, './lua/remove.lua') });
+      client.defineCommand('bfLeaseLine', { numberOfKeys: 2, lua: readLuaScript(import.meta.url, './lua/lease-line.lua') });
     }
     this.redis = client;
   }
@@ -81,6 +83,16 @@ export class LineSchedulerRepository {
   async settle(lineId: string, nextAt: number, finished: string[]): Promise<number> {
     const k = this.keys(this.shardOf(lineId));
     return this.redis.bfSettle(k.ready, k.inflight, k.queue(lineId), lineId, nextAt, ...finished);
+  }
+
+  /**
+   * Leases one given line, as claimNext does for a due one; end it with settle(lineId,
+   * dueAt, moved). Undefined while another worker holds it.
+   */
+  async lease(lineId: string, now: number, leaseMs: number): Promise<{ dueAt: number } | undefined> {
+    const k = this.keys(this.shardOf(lineId));
+    const dueAt = await this.redis.bfLeaseLine(k.ready, k.inflight, lineId, now, leaseMs);
+    return dueAt < 0 ? undefined : { dueAt };
   }
 
   async remove(lineId: string, messageId: string): Promise<void> {
