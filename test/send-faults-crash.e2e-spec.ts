@@ -95,7 +95,14 @@ describe('send faults: the control plane is killed with SIGKILL', () => {
     for (const node of fleet.nodes) node.sim.setFaults({ latencyMs: 5 });
     const next = await spawnControlPlane({ env, port: first.port, adminKey: first.adminKey });
     plane = next;
-    await eventually(async () => allSentPerApi(next.admin, ids), 'every accepted message sent', { timeoutMs: 45_000, intervalMs: 200 });
+    await eventually(async () => allSentPerApi(next.admin, ids), 'every accepted message sent', {
+      timeoutMs: 45_000,
+      intervalMs: 200,
+    }).catch(async (error: Error) => {
+      // Say where each message is stuck, and what the control plane logged.
+      const statuses = Object.fromEntries(await statusesOf(next.admin, ids));
+      throw new Error(`${error.message}\nstatuses: ${JSON.stringify(statuses)}\nlog:\n${next.output().slice(-4_000)}`);
+    });
 
     const report = await exactlyOnceReport(next.admin, ids, history());
     expect(report).toEqual({ notSent: [], notOnce: [] });

@@ -94,7 +94,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       for (const row of rows) {
         if (row.status === 'queued') {
           if (now.getTime() - row.createdAt.getTime() < QUEUED_GRACE_MS) continue;
-          await this.routeQueue.add(row.id);
+          await this.routeQueue.requeue(row.id);
           report.requeuedForRouting += 1;
         } else if (row.lineId && (await this.scheduler.enqueue(row.lineId, row.id, row.seq, now.getTime()))) {
           report.requeuedOnLines += 1;

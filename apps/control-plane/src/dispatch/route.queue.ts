@@ -57,6 +57,18 @@ export class RouteQueue implements OnApplicationBootstrap, OnApplicationShutdown
     await this.getQueue().add('route', { messageId }, { jobId: messageId });
   }
 
+  /**
+   * The reconciler's re-add for a message still `queued` in PostgreSQL. A plain add is a
+   * no-op while a job with that id exists, so a job that used up its attempts (e.g. the
+   * database was down longer than its backoff) would keep the message queued for ever:
+   * such a job is retried instead. Waiting, delayed and active jobs are left alone.
+   */
+  async requeue(messageId: string): Promise<void> {
+    const job = await this.getQueue().getJob(messageId);
+    if (job && (await job.isFailed())) await job.retry('failed');
+    else if (!job) await this.add(messageId);
+  }
+
   onApplicationBootstrap(): void {
     const roles = this.config.ROLES;
     if (!this.config.DISPATCH_ENABLED || !(roles.includes('worker') || roles.includes('all'))) return;
@@ -64,6 +76,10 @@ export class RouteQueue implements OnApplicationBootstrap, OnApplicationShutdown
       connection: this.connection(),
       prefix: this.prefix,
       concurrency: 32,
+      // Routing a message takes milliseconds; short locks bring the jobs of a killed process back
+      // in ~15 s instead of BullMQ's 30 s lock + 30 s stall check (the lock is renewed while working).
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
     });
     this.worker.on('error', (error) => this.logger.warn(`worker: ${error.message}`));
   }
