@@ -79,7 +79,12 @@ describe('fleet settings', () => {
     const node = await createNode(cp);
     const plain = await createLine(cp, node.id);
     const overridden = await createLine(cp, node.id, { limits: { dailyCap: 10 } });
-    await cp.admin.patch('/v1/fleet/settings', { limits: { dailyCap: 321 }, timeZone: 'Pacific/Kiritimati', dayResetTime: '05:30' });
+    // No warm-up: the usage shows the full cap, not day 0's fraction of it.
+    await cp.admin.patch('/v1/fleet/settings', {
+      limits: { dailyCap: 321, warmupDays: 0 },
+      timeZone: 'Pacific/Kiritimati',
+      dayResetTime: '05:30',
+    });
 
     const now = new Date();
     const line = (await cp.admin.get(`/v1/lines/${plain.id}`)).body;

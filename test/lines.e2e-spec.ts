@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { DEFAULT_GOVERNOR_TUNING } from '@bridgefleet/policy/governor/governor-tuning.js';
+import { warmupCaps } from '@bridgefleet/policy/governor/warmup.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governorDay } from '@bridgefleet/policy/governor-day.js';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
@@ -31,6 +33,12 @@ describe('lines', () => {
     const created = await cp.admin.post('/v1/lines', { phoneNumber, appleId: 'ops+line1@example.com', nodeId: node.id });
     expect(created.status).toBe(201);
     const settings = (await cp.admin.get('/v1/fleet/settings')).body;
+    const warmup = warmupCaps(settings.limits, new Date(created.body.warmupStartedAt), new Date(), {
+      timeZone: settings.timeZone,
+      dayResetTime: settings.dayResetTime,
+      floor: DEFAULT_GOVERNOR_TUNING.warmupFloor,
+    });
+    expect(warmup.dailyCap).toBeLessThan(settings.limits.dailyCap);
     expect(created.body).toMatchObject({
       phoneNumber,
       appleId: 'ops+line1@example.com',
@@ -43,12 +51,13 @@ describe('lines', () => {
       usage: {
         day: governorDay(new Date(), settings.timeZone, settings.dayResetTime),
         sent: 0,
-        cap: settings.limits.dailyCap,
+        // Day 0 of the warm-up: the governor's caps are a fraction of the full ones.
+        cap: warmup.dailyCap,
         newContacts: 0,
-        newContactCap: settings.limits.dailyNewContacts,
+        newContactCap: warmup.dailyNewContacts,
         inbound: 0,
         ratio: null,
-        remaining: settings.limits.dailyCap,
+        remaining: warmup.dailyCap,
       },
       contacts: 0,
       sendable: true,
@@ -62,8 +71,9 @@ describe('lines', () => {
   });
 
   it("shows today's usage from line_daily_usage and the effective limits after a PATCH", async () => {
-    const line = await createLine(cp, node.id, { limits: { dailyCap: 80 } });
-    expect(line.limits).toEqual({ dailyCap: 80 });
+    // No warm-up, so the caps shown are the full ones (day 0 of a warm-up shows a fraction).
+    const line = await createLine(cp, node.id, { limits: { dailyCap: 80, warmupDays: 0 } });
+    expect(line.limits).toEqual({ dailyCap: 80, warmupDays: 0 });
     expect(line.effectiveLimits.dailyCap).toBe(80);
     await db.query(
       'INSERT INTO line_daily_usage (line_id, day, sent, new_contacts, inbound) VALUES ($1, $2, 30, 4, 12), ($1, $3, 99, 9, 1)',
@@ -83,16 +93,19 @@ describe('lines', () => {
 
     const patched = await cp.admin.patch(`/v1/lines/${line.id}`, { limits: { dailyCap: 20, maxRatio: 3 } });
     expect(patched.status).toBe(200);
-    expect(patched.body.limits).toEqual({ dailyCap: 20, maxRatio: 3 });
+    expect(patched.body.limits).toEqual({ dailyCap: 20, maxRatio: 3, warmupDays: 0 });
     expect(patched.body.usage).toMatchObject({ cap: 20, remaining: 0 });
 
     const reset = await cp.admin.patch(`/v1/lines/${line.id}`, { limits: { dailyCap: null } });
-    expect(reset.body.limits).toEqual({ maxRatio: 3 });
+    expect(reset.body.limits).toEqual({ maxRatio: 3, warmupDays: 0 });
     expect(reset.body.effectiveLimits.dailyCap).toBe((await cp.admin.get('/v1/fleet/settings')).body.limits.dailyCap);
 
     const events = await auditOf(line.id);
     expect(events.map((event) => event.action)).toEqual(['line.update', 'line.update', 'line.create']);
-    expect(events[0].detail).toEqual({ before: { limits: { dailyCap: 20, maxRatio: 3 } }, after: { limits: { maxRatio: 3 } } });
+    expect(events[0].detail).toEqual({
+      before: { limits: { dailyCap: 20, maxRatio: 3, warmupDays: 0 } },
+      after: { limits: { maxRatio: 3, warmupDays: 0 } },
+    });
   });
 
   it('rejects invalid bodies with field errors and adds nothing', async () => {

@@ -115,7 +115,7 @@ export const LineUsageView = z.object({
   newContacts: z.number().int(),
   newContactCap: z.number().int(),
   inbound: z.number().int(),
-  /** Outbound per inbound today; null before any inbound. */
+  /** Outbound per inbound over the governor's ratio window (ratioWindowHours); null before any inbound. */
   ratio: z.number().nullable(),
   remaining: z.number().int(),
 });
@@ -135,6 +135,8 @@ export const LineView = z.object({
   effectiveLimits: Limits,
   usage: LineUsageView,
   contacts: z.number().int(),
+  /** Outbound messages on this line waiting to go out or mid-send (assigned, sending). */
+  waiting: z.number().int(),
   warmupStartedAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

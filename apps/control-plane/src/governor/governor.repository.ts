@@ -146,6 +146,31 @@ export class GovernorRepository {
   }
 
   /**
+   * What `usage` shows for many lines at once: each line's day counters and ratio-window
+   * buckets, read in one pipeline (one round trip for a page of lines, not one per line).
+   */
+  async usageCounters(lineIds: string[], day: string): Promise<Array<{ today: DayCounters; hourBuckets: LineGateState['hourBuckets'] }>> {
+    await this.ready();
+    const pipeline = this.redis.pipeline();
+    for (const lineId of lineIds) {
+      const k = this.keys(lineId);
+      pipeline.hmget(k.day(day), 'sent', 'new', 'inbound').hgetall(k.hours);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return lineIds.map((_, index) => {
+      const [dayError, dayFields] = results[index * 2] ?? [null, []];
+      const [hoursError, hours] = results[index * 2 + 1] ?? [null, {}];
+      if (dayError) throw dayError;
+      if (hoursError) throw hoursError;
+      const [sent, newContacts, inbound] = dayFields as (string | null)[];
+      return {
+        today: { sent: Number(sent ?? 0), newContacts: Number(newContacts ?? 0), inbound: Number(inbound ?? 0) },
+        hourBuckets: bucketsOf(hours as Record<string, string>),
+      };
+    });
+  }
+
+  /**
    * The counters a gate decision for `contact` would see now, read (not changed) from
    * Redis: for usage figures and for checking the script against decideGate.
    */

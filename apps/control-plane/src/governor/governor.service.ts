@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { effectiveLimits, type LimitOverrides } from '@bridgefleet/contracts/limits.schema.js';
 import { dayWindow } from '@bridgefleet/policy/governor/day-window.js';
-import { planGate } from '@bridgefleet/policy/governor/gate-plan.js';
+import { planGate, type GatePlan } from '@bridgefleet/policy/governor/gate-plan.js';
+import { governorDay } from '@bridgefleet/policy/governor-day.js';
+import type { FleetSettings } from '@bridgefleet/contracts/fleet-settings.schema.js';
 import type { GateReason, GateRequest, GovernorPolicy } from '@bridgefleet/policy/governor/gate-types.js';
 import type { GovernorTuning } from '@bridgefleet/policy/governor/governor-tuning.js';
 import { drawJitterMs } from '@bridgefleet/policy/governor/pacing.js';
@@ -105,6 +107,45 @@ export class GovernorService {
     };
   }
 
+  /**
+   * `usage` for a page of lines: the fleet settings read once, one plan per distinct
+   * (limits, warm-up day) instead of per line (the time-zone arithmetic is the costly
+   * part), and the counters of every line in one Redis pipeline.
+   */
+  async usageMany(lines: GovernedLine[], now: Date): Promise<LineUsage[]> {
+    const fleet = await this.fleet.get();
+    const plans = new Map<string, { policy: GovernorPolicy; plan: GatePlan }>();
+    const planned = lines.map((line) => {
+      const key = `${governorDay(line.warmupStartedAt, fleet.timeZone, fleet.dayResetTime)}|${JSON.stringify(line.limits ?? {})}`;
+      let entry = plans.get(key);
+      if (!entry) {
+        const policy = this.policyFrom(fleet, line);
+        entry = { policy, plan: planGate(line.warmupStartedAt, policy, now) };
+        plans.set(key, entry);
+      }
+      return entry;
+    });
+    const day = planned[0]?.plan.window.day ?? '';
+    const counters = await this.counters.usageCounters(
+      lines.map((line) => line.id),
+      day,
+    );
+    return planned.map(({ policy, plan }, index) => {
+      const { today, hourBuckets } = counters[index]!;
+      const window = windowTotals(bucketsInWindow(hourBuckets, policy.limits.ratioWindowHours, now));
+      return {
+        day: plan.window.day,
+        sent: today.sent,
+        cap: plan.caps.dailyCap,
+        newContacts: today.newContacts,
+        newContactCap: plan.caps.dailyNewContacts,
+        inbound: today.inbound,
+        ratio: displayRatio(window.sent, window.inbound),
+        remaining: Math.max(0, plan.caps.dailyCap - today.sent),
+      };
+    });
+  }
+
   /** First-contact response rate: the reputation updater throttles or unthrottles on `throttle`. */
   async responseRate(line: GovernedLine, now: Date): Promise<ResponseRateVerdict> {
     const policy = await this.policyFor(line);
@@ -125,7 +166,10 @@ export class GovernorService {
   }
 
   private async policyFor(line: GovernedLine): Promise<GovernorPolicy> {
-    const fleet = await this.fleet.get();
+    return this.policyFrom(await this.fleet.get(), line);
+  }
+
+  private policyFrom(fleet: FleetSettings, line: GovernedLine): GovernorPolicy {
     return {
       limits: effectiveLimits(fleet.limits, line.limits),
       timeZone: fleet.timeZone,

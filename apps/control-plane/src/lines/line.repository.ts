@@ -85,6 +85,16 @@ export class LineRepository {
     return this.prisma.lineDailyUsage.findMany({ where: { lineId: { in: lineIds }, day } });
   }
 
+  /** Messages waiting on each line (assigned or mid-send): one grouped query for a whole page. */
+  async waitingCounts(lineIds: string[]): Promise<Map<string, number>> {
+    const groups = await this.prisma.message.groupBy({
+      by: ['lineId'],
+      where: { lineId: { in: lineIds }, status: { in: ['assigned', 'sending'] } },
+      _count: { _all: true },
+    });
+    return new Map(groups.map((group) => [group.lineId ?? '', group._count._all]));
+  }
+
   async contactCounts(lineIds: string[]): Promise<Map<string, number>> {
     const groups = await this.prisma.contact.groupBy({ by: ['lineId'], where: { lineId: { in: lineIds } }, _count: { _all: true } });
     return new Map(groups.map((group) => [group.lineId ?? '', group._count._all]));
