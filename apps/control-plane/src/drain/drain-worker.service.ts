@@ -8,6 +8,7 @@ import { DispatcherService } from '../dispatch/dispatcher.service.js';
 import { isAssignable } from '../dispatch/line-eligibility.js';
 import { LineSchedulerRepository } from '../dispatch/line-scheduler.repository.js';
 import type { RoutableLine } from '../dispatch/routing.repository.js';
+import { StormGuardService } from '../health/storm-guard.service.js';
 import { FleetSettingsService } from '../settings/fleet-settings.service.js';
 import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
 import { DrainPaceRepository } from './drain-pace.repository.js';
@@ -48,6 +49,7 @@ export class DrainWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly scheduler: LineSchedulerRepository,
     private readonly dispatcher: DispatcherService,
     private readonly settings: FleetSettingsService,
+    private readonly storm: StormGuardService,
     private readonly audit: AuditRepository,
     private readonly webhooks: WebhookPublisher,
     private readonly prisma: PrismaService,
@@ -71,7 +73,10 @@ export class DrainWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now();
     const fleet = await this.settings.get();
     const lines = await this.drain.lines();
-    const sources = drainSources(lines, now, fleet.health.tolerationSeconds);
+    // In a storm most of the fleet looks down because of us or the network, not the Macs:
+    // moving contacts off "unreachable" lines then would only shuffle senders. Drains go on.
+    const stormActive = this.storm.isStormActive();
+    const sources = drainSources(lines, now, fleet.health.tolerationSeconds).filter((source) => !stormActive || !source.waitingOnly);
     if (sources.length === 0) return [];
     const targets = lines.filter((line) => isAssignable(line) && !sources.some((source) => source.line.id === line.id));
     if (targets.length === 0) return [];
