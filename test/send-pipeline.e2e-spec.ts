@@ -40,8 +40,10 @@ describe('send pipeline: assignment and exactly-once delivery', () => {
     const contacts = Array.from({ length: 9 }, () => newContact());
     const ids = await Promise.all(contacts.map((to, i) => send(world, to, `hello ${i}`)));
     await eventually(async () => allSent(world).length >= 9, 'nine sends', { tick: () => world.clock.advance(100) });
-    const views = await Promise.all(ids.map((id) => statusOf(world, id)));
-    expect(views.every((view) => ['sent', 'delivered', 'read'].includes(view.status))).toBe(true);
+    const views = await eventually(async () => {
+      const all = await Promise.all(ids.map((id) => statusOf(world, id)));
+      return all.every((view) => ['sent', 'delivered', 'read'].includes(view.status)) && all;
+    }, 'nine messages marked sent');
     const perLine = new Map<string, number>();
     for (const view of views) perLine.set(view.lineId!, (perLine.get(view.lineId!) ?? 0) + 1);
     expect([...perLine.values()].sort()).toEqual([3, 3, 3]);
@@ -134,6 +136,34 @@ describe('send pipeline: assignment and exactly-once delivery', () => {
     } finally {
       await receiver.close();
     }
+  });
+  it('moves a contact off a retired line together with its waiting messages, keeping their order', async () => {
+    const contact = newContact();
+    const first = await send(world, contact, 'pins-the-contact');
+    await waitSent(world, first, 'first sent');
+    const oldLine = (await statusOf(world, first)).lineId!;
+    // Hold the line (cap 0) so the next message is still waiting when the line is retired.
+    expect((await world.cp.admin.patch(`/v1/lines/${oldLine}`, { limits: { dailyCap: 0 } })).status).toBe(200);
+    const second = await send(world, contact, 'waits-2');
+    await eventually(async () => (await statusOf(world, second)).status === 'assigned', 'second assigned');
+    expect((await world.cp.admin.post(`/v1/lines/${oldLine}/retire`, { reason: 'number rotated' })).status).toBe(200);
+    const third = await send(world, contact, 'after-retire');
+
+    await eventually(
+      async () => {
+        const views = await Promise.all([first, second, third].map((id) => statusOf(world, id)));
+        return views.every((view) => ['sent', 'delivered', 'read'].includes(view.status));
+      },
+      'all three sent from the new line',
+      { tick: () => world.clock.advance(5_000) },
+    );
+    const views = await Promise.all([first, second, third].map((id) => statusOf(world, id)));
+    expect(views[1]!.lineId).toBe(views[2]!.lineId);
+    expect(views[1]!.lineId).not.toBe(oldLine);
+    const order = allSent(world)
+      .filter((entry) => entry.to === contact)
+      .map((entry) => entry.messageId);
+    expect(order).toEqual([first, second, third]);
   });
 });
 

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { GovernorService } from '../governor/governor.service.js';
 import { RedisService } from '../redis/redis.service.js';
 import { DispatcherService } from './dispatcher.service.js';
 import { LineSchedulerRepository } from './line-scheduler.repository.js';
@@ -15,6 +16,8 @@ const QUEUED_GRACE_MS = 5_000;
 export interface ReconcileReport {
   requeuedForRouting: number;
   requeuedOnLines: number;
+  /** Lines whose governor day was rebuilt because Redis had lost its data. */
+  reseededLines: number;
 }
 
 /**
@@ -38,6 +41,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly routeQueue: RouteQueue,
     private readonly dispatcher: DispatcherService,
     private readonly redis: RedisService,
+    private readonly governor: GovernorService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -81,8 +85,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async pass(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { requeuedForRouting: 0, requeuedOnLines: 0 };
+    const report: ReconcileReport = { requeuedForRouting: 0, requeuedOnLines: 0, reseededLines: 0 };
     const now = this.clock.now();
+    report.reseededLines = await this.reseedIfRedisLostData(now);
     let after = -1n;
     for (;;) {
       const rows = await this.prisma.message.findMany({
@@ -103,10 +108,26 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.seq;
     }
+    if (report.reseededLines)
+      this.logger.warn(`Redis had lost its data: rebuilt today's governor counters of ${report.reseededLines} lines`);
     if (report.requeuedOnLines) {
       this.logger.warn(`rebuilt ${report.requeuedOnLines} line queue entries from PostgreSQL`);
       this.dispatcher.notify();
     }
     return report;
+  }
+
+  /**
+   * A sentinel key lives as long as Redis keeps its data. When it is gone (FLUSHALL, a
+   * restart without persistence, a new Redis), today's governor counters are rebuilt from
+   * PostgreSQL before dispatch goes on, so a daily cap cannot be spent twice.
+   */
+  private async reseedIfRedisLostData(now: Date): Promise<number> {
+    const sentinel = this.redis.key('sentinel');
+    if (await this.redis.client.exists(sentinel)) return 0;
+    const lines = await this.prisma.line.findMany({ where: { admin: { not: 'retired' } }, select: { id: true } });
+    for (const line of lines) await this.governor.reseedToday(line.id, now);
+    await this.redis.client.set(sentinel, now.toISOString());
+    return lines.length;
   }
 }

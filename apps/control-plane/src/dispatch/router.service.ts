@@ -63,7 +63,13 @@ export class RouterService {
     const contact = await this.routing.contact(message.contactHandle);
     const current = contact?.lineId ? lines.find((line) => line.id === contact.lineId) : undefined;
     const settings = await this.settings.current();
-    const keep = current && !mustReassign(current, now, settings.health.tolerationSeconds);
+    // A contact with messages still waiting on its old line stays there for now: the drain
+    // worker moves it together with those messages, in order, so a new message can never
+    // overtake an older one by leaving from another line first.
+    const keep =
+      current &&
+      (!mustReassign(current, now, settings.health.tolerationSeconds) ||
+        (await this.routing.hasWaiting(message.contactHandle, current.id, message.id)));
     const lineId = keep ? current.id : await this.pickNewLine(lines, current, now);
     if (!lineId) return 'waiting_for_line';
 

@@ -28,6 +28,15 @@ export class RoutingRepository {
     }));
   }
 
+  /** Whether the contact has outbound messages (other than `except`) waiting or in flight on the line. */
+  async hasWaiting(handle: string, lineId: string, except: string): Promise<boolean> {
+    const found = await this.prisma.message.findFirst({
+      where: { contactHandle: handle, lineId, direction: 'outbound', status: { in: ['assigned', 'sending'] }, id: { not: except } },
+      select: { id: true },
+    });
+    return found !== null;
+  }
+
   contact(handle: string) {
     return this.prisma.contact.findUnique({ where: { handle } });
   }

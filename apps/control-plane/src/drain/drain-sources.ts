@@ -7,15 +7,19 @@ export interface DrainSource {
 }
 
 /**
- * Lines whose contacts the drain worker moves: draining lines (all contacts), and lines
- * whose node has been unreachable longer than the toleration period (contacts with
- * waiting messages; the router moves the others when they next get a message).
+ * Lines whose contacts the drain worker moves: draining lines (all contacts); lines gone
+ * for good (retired, flagged, banned) and lines whose node has been unreachable longer than
+ * the toleration period (contacts with waiting messages; the router moves the others when
+ * they next get a message).
  */
 export function drainSources(lines: RoutableLine[], now: Date, tolerationSeconds: number): DrainSource[] {
   const sources: DrainSource[] = [];
   for (const line of lines) {
-    if (line.admin === 'retired') continue;
     if (line.admin === 'draining') sources.push({ line, waitingOnly: false });
+    // Gone for good: the router moves contacts when they next get a message, but keeps
+    // them (and that message) here while older ones wait, so those are moved from here.
+    else if (line.admin === 'retired' || line.reputation === 'flagged' || line.reputation === 'banned')
+      sources.push({ line, waitingOnly: true });
     else if (unreachablePastToleration(line, now, tolerationSeconds)) sources.push({ line, waitingOnly: true });
   }
   return sources;
@@ -30,5 +34,7 @@ function unreachablePastToleration(line: RoutableLine, now: Date, tolerationSeco
 }
 
 export function drainReason(line: RoutableLine): string {
-  return line.admin === 'draining' ? 'line draining' : 'line unreachable past the toleration period';
+  if (line.admin === 'draining' || line.admin === 'retired') return `line ${line.admin}`;
+  if (line.reputation === 'flagged' || line.reputation === 'banned') return `line ${line.reputation}`;
+  return 'line unreachable past the toleration period';
 }

@@ -15,7 +15,10 @@ export class DrainRepository {
   /** Every line that is not retired, with its node's health: the drain's sources and targets. */
   async lines(): Promise<RoutableLine[]> {
     const rows = await this.prisma.line.findMany({
-      where: { admin: { not: 'retired' } },
+      // Retired lines only while messages still wait on them (to be moved with their contacts).
+      where: {
+        OR: [{ admin: { not: 'retired' } }, { messages: { some: { direction: 'outbound', status: { in: ['assigned', 'sending'] } } } }],
+      },
       select: { id: true, admin: true, reputation: true, node: { select: { healthState: true, healthChangedAt: true } } },
     });
     return rows.map((row) => ({

@@ -7,6 +7,7 @@ const SCRIPTS = {
   governorGateAndConsume: { file: 'gate-and-consume.lua', numberOfKeys: 9 },
   governorRecordInbound: { file: 'record-inbound.lua', numberOfKeys: 5 },
   governorRelease: { file: 'release.lua', numberOfKeys: 7 },
+  governorSeedDay: { file: 'seed-day.lua', numberOfKeys: 1 },
 } as const;
 
 export type GovernorScriptName = keyof typeof SCRIPTS;

@@ -139,6 +139,12 @@ export class GovernorRepository {
     return released === 1;
   }
 
+  /** Raises a day's counters to at least `floor` (rebuild after Redis lost data). */
+  async seedDay(lineId: string, day: string, floor: DayCounters, ttlMs: number): Promise<void> {
+    await this.ready();
+    await this.redis.governorSeedDay(this.keys(lineId).day(day), floor.sent, floor.newContacts, floor.inbound, ttlMs);
+  }
+
   async dayCounters(lineId: string, day: string): Promise<DayCounters> {
     await this.ready();
     const [sent, newContacts, inbound] = await this.redis.hmget(this.keys(lineId).day(day), 'sent', 'new', 'inbound');

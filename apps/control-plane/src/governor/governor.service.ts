@@ -165,6 +165,24 @@ export class GovernorService {
     await this.usageHistory.upsertDay(lineId, day, await this.counters.dayCounters(lineId, day));
   }
 
+  /**
+   * After Redis lost data, raises today's counters from PostgreSQL so the daily caps keep
+   * holding: sends from the message history (exact), new contacts and inbound from
+   * line_daily_usage (flushed every few seconds, so at most that much behind).
+   */
+  async reseedToday(lineId: string, now: Date): Promise<void> {
+    const fleet = await this.fleet.get();
+    const window = dayWindow(now, fleet.timeZone, fleet.dayResetTime);
+    const stored = await this.usageHistory.day(lineId, window.day);
+    const sent = await this.usageHistory.sentSince(lineId, window.start);
+    await this.counters.seedDay(
+      lineId,
+      window.day,
+      { sent: Math.max(sent, stored?.sent ?? 0), newContacts: stored?.newContacts ?? 0, inbound: stored?.inbound ?? 0 },
+      2 * 86_400_000,
+    );
+  }
+
   private async policyFor(line: GovernedLine): Promise<GovernorPolicy> {
     return this.policyFrom(await this.fleet.get(), line);
   }

@@ -22,6 +22,15 @@ export class LineUsageRepository {
         inbound = GREATEST(line_daily_usage.inbound, EXCLUDED.inbound)`;
   }
 
+  /** Outbound messages of the line that reached `sent` since `since`: the record of truth for the daily cap. */
+  async sentSince(lineId: string, since: Date): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ n: bigint }[]>`
+      SELECT count(DISTINCT e.message_id) AS n
+      FROM message_status_events e JOIN messages m ON m.id = e.message_id
+      WHERE m.line_id = ${lineId}::uuid AND e.status = 'sent' AND e.at >= ${since}`;
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async day(lineId: string, day: string): Promise<DayCounters | null> {
     return this.prisma.lineDailyUsage.findUnique({
       where: { lineId_day: { lineId, day } },
