@@ -10,7 +10,7 @@ export interface RunResult {
   unavailable: number;
   /** 500s the API answered (retried with the same Idempotency-Key). */
   internalErrors: number;
-  raw: { perSecond: number; seconds: number; p50: number; p99: number };
+  raw: { jobs: number; perSecond: number; seconds: number; p50: number; p99: number };
   ratio: number;
   controlPlanePeakRssBytes: number;
   /** Share of one core per process group over the measured window. */
@@ -28,7 +28,7 @@ export function reportRun(run: RunResult): void {
   console.log(
     `  ${run.lines} lines: ${p.sent}/${p.messages} sent in ${p.seconds.toFixed(1)} s = ${p.perSecond.toFixed(0)} msg/s ` +
       `(POSTs accepted at ${run.acceptPerSecond.toFixed(0)}/s, ${run.unavailable} × 503 and ${run.internalErrors} × 500 retried), latency p50 ${ms(p.latency.p50)} p99 ${ms(p.latency.p99)}; ` +
-      `raw BullMQ ${run.raw.perSecond.toFixed(0)} msg/s → ratio ${run.ratio.toFixed(3)}`,
+      `raw BullMQ ${run.raw.perSecond.toFixed(0)} msg/s (${run.raw.jobs} jobs) → ratio ${run.ratio.toFixed(3)}`,
   );
   console.log(`  ${'stage'.padEnd(62)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'msg/s'.padStart(8)}`);
   for (const { key, label } of STAGES) {
@@ -39,6 +39,11 @@ export function reportRun(run: RunResult): void {
     .map(([name, share]) => `${name} ${pct(share)}`)
     .join(', ');
   console.log(`  CPU (share of one core): ${cpu}; control-plane peak RSS ${mb(run.controlPlanePeakRssBytes)}`);
+  // CPU time per message bounds the rate: 1 s of one core / this = the most one process can do.
+  const cpuMsPerMessage = ((run.cpuShares['control plane'] ?? NaN) * p.seconds * 1_000) / p.sent;
+  console.log(
+    `  control-plane CPU per message: ${cpuMsPerMessage.toFixed(1)} ms (one core's ceiling: ${(1_000 / cpuMsPerMessage).toFixed(0)} msg/s)`,
+  );
   const limit = limitingStage(p);
   console.log(`  limiting stage: ${limit.label} (${pct(limit.share)} of the median message's time)`);
 }

@@ -4,7 +4,8 @@
  * each against raw BullMQ (add → no-op worker) on the same Redis in the same run.
  * Targets: ≥ 0.5 × raw BullMQ; the 10,000-line figure within 10 % of the 10-line one;
  * control-plane peak RSS < 512 MB at 10,000 lines. Per stage waits and rates say
- * which stage limits. Options: --lines 10,1000,10000 --messages N --in-flight 64.
+ * which stage limits. Options: --lines 10,1000,10000 --messages N --in-flight 64
+ * --raw-jobs N (the baseline's job count, at least --messages).
  * Writes artifacts/bench-send.json.
  */
 import 'reflect-metadata';
@@ -24,12 +25,15 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '1500' },
     'in-flight': { type: 'string', default: '64' },
     warmup: { type: 'string', default: '300' },
+    // The baseline needs more jobs than the pipeline to be stable: 1,500 no-op jobs take ~0.2 s.
+    'raw-jobs': { type: 'string', default: '20000' },
   },
 });
 const LINES = values.lines.split(',').map(Number);
 const MESSAGES = Number(values.messages);
 const IN_FLIGHT = Number(values['in-flight']);
 const WARMUP = Number(values.warmup);
+const RAW_JOBS = Math.max(MESSAGES, Number(values['raw-jobs']));
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 // A run whose sim send count does not move for this long is reported as it stands.
@@ -97,14 +101,20 @@ async function measure(lines: number): Promise<RunResult> {
     const acceptPerSecond = posted.length / ((postsDone - started) / 1_000);
     await world.close();
     console.log(`  pipeline done: ${pipeline.perSecond.toFixed(0)} msg/s; raw BullMQ on the same Redis…`);
-    const raw = await rawBullmq(REDIS_URL, `${world.redisPrefix}raw`, MESSAGES, IN_FLIGHT);
+    const raw = await rawBullmq(REDIS_URL, `${world.redisPrefix}raw`, RAW_JOBS, IN_FLIGHT);
     const result: RunResult = {
       lines,
       pipeline,
       acceptPerSecond,
       unavailable,
       internalErrors,
-      raw: { perSecond: raw.perSecond, seconds: raw.seconds, p50: percentile(raw.latenciesMs, 50), p99: percentile(raw.latenciesMs, 99) },
+      raw: {
+        jobs: raw.jobs,
+        perSecond: raw.perSecond,
+        seconds: raw.seconds,
+        p50: percentile(raw.latenciesMs, 50),
+        p99: percentile(raw.latenciesMs, 99),
+      },
       ratio: pipeline.perSecond / raw.perSecond,
       controlPlanePeakRssBytes: controlPlaneRss,
       cpuShares,
@@ -133,7 +143,7 @@ async function main(): Promise<void> {
   const runs: RunResult[] = [];
   const save = async (summary?: Summary) => {
     await mkdir('artifacts', { recursive: true });
-    const options = { messages: MESSAGES, inFlight: IN_FLIGHT, warmup: WARMUP, lines: LINES };
+    const options = { messages: MESSAGES, inFlight: IN_FLIGHT, warmup: WARMUP, rawJobs: RAW_JOBS, lines: LINES };
     const command = `node ${process.argv.slice(1).join(' ')}`;
     await writeFile('artifacts/bench-send.json', `${JSON.stringify({ startedAt, command, options, machine, runs, summary }, null, 2)}\n`);
   };
