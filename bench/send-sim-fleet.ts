@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const stop = () => {
     if (closing) return;
     closing = true;
+    // A shutdown that hangs (a blocked Redis read, a send in flight) must not outlive the benchmark.
+    setTimeout(() => process.exit(0), 5_000).unref();
     void fleet
       .close()
       .catch(() => undefined)

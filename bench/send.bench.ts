@@ -155,6 +155,9 @@ async function main(): Promise<void> {
   console.log('\nwrote artifacts/bench-send.json');
 }
 
+// Ctrl-C: exit through process.exit so the children are killed ('exit' handlers in send-processes).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   () => process.exit(0),
   (error: unknown) => {
