@@ -115,6 +115,11 @@ export class SendAttemptService {
       const gapMs = Math.max(0, effectiveGapSeconds(line.limits, settings) * 1000);
       return { finished, nextAt: sent ? now.getTime() + gapMs : now.getTime() + this.retryDelay(message.attempts + 1) };
     }
+    // A held message must not outlive its validUntil waiting for the governor's next slot (e.g. the
+    // next day): the line is looked at again by the earliest deadline in its head, which expires it.
+    for (const message of messages.values()) {
+      if (message.validUntil && !finished.includes(message.id)) earliestWait = Math.min(earliestWait, message.validUntil.getTime());
+    }
     const nextAt = Number.isFinite(earliestWait) ? earliestWait : now.getTime() + UNSENDABLE_RECHECK_MS;
     return { finished, nextAt };
   }
