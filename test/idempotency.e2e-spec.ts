@@ -90,11 +90,17 @@ describe('POST /v1/messages idempotency', () => {
     expect(await db.idempotencyRecord.count({ where: { key: 'order-6' } })).toBe(1);
   });
 
-  it('works without a key (each request is a new message)', async () => {
+  it('works without a key: accepted, not deduplicated, nothing kept (docs/api-idempotency.md)', async () => {
+    const keyed = await send({ to: 'idem8@example.com', body: 'same' }, 'order-8');
+    const records = await db.idempotencyRecord.count();
     const a = await send({ to: 'idem8@example.com', body: 'same' });
     const b = await send({ to: 'idem8@example.com', body: 'same' });
     expect(a.status).toBe(202);
     expect(b.status).toBe(202);
-    expect(a.body.id).not.toBe(b.body.id);
+    expect(a.headers.get('idempotent-replayed')).toBeNull();
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    expect(new Set([keyed.body.id, a.body.id, b.body.id]).size).toBe(3);
+    expect(await db.message.count({ where: { contactHandle: 'idem8@example.com' } })).toBe(3);
+    expect(await db.idempotencyRecord.count()).toBe(records);
   });
 });
