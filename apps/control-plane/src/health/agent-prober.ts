@@ -8,6 +8,8 @@ export type ProbeOutcome = { ok: true; report: AgentHealthReport } | { ok: false
 
 /** Reports are small; anything bigger is not a health report. */
 const MAX_BODY_BYTES = 64 * 1024;
+/** Counted as a miss, not buffered: the socket is dropped as soon as the limit is passed. */
+const TOO_LARGE: ProbeOutcome = { ok: false, result: 'invalid', error: `health report larger than ${MAX_BODY_BYTES} bytes` };
 
 /**
  * Calls an agent's `GET /health` and validates the answer with the contracts schema.
@@ -43,14 +45,18 @@ export class AgentProber {
           let size = 0;
           response.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_BODY_BYTES) request.destroy(new Error('health report too large'));
-            else chunks.push(chunk);
+            if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+            // Settle first: destroying the socket also fires 'error'/'aborted', which must not win.
+            resolve(TOO_LARGE);
+            request.destroy();
           });
           response.on('end', () => resolve(parseReport(response.statusCode ?? 0, Buffer.concat(chunks))));
-          response.on('error', (error) => resolve(failure(error)));
+          response.on('error', (error) => resolve(failure(error, timeoutMs)));
         },
       );
-      request.on('error', (error) => resolve(failure(error)));
+      // The signal also covers a body that trickles in after the headers (slow drip): it
+      // destroys the socket at the deadline, so the probe and its concurrency slot end there.
+      request.on('error', (error) => resolve(failure(error, timeoutMs)));
     });
   }
 
@@ -76,9 +82,9 @@ function parseReport(status: number, body: Buffer): ProbeOutcome {
   return { ok: true, report: parsed.data };
 }
 
-function failure(error: Error & { code?: string }): ProbeOutcome {
+function failure(error: Error & { code?: string }, timeoutMs: number): ProbeOutcome {
   if (error.name === 'AbortError' || error.name === 'TimeoutError' || error.code === 'ABORT_ERR') {
-    return { ok: false, result: 'timeout', error: 'no answer within the probe timeout' };
+    return { ok: false, result: 'timeout', error: `timed out after ${timeoutMs} ms` };
   }
   return { ok: false, result: 'unreachable', error: error.code ?? error.message };
 }
