@@ -1,23 +1,20 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { pollUntil, WebhookReceiver, type ReceivedWebhook } from '@bridgefleet/testing/webhook-receiver.js';
 
-/** An independent Standard Webhooks verifier, written from the spec (not from our signer). */
-function verifyStandardWebhook(secret: string, received: ReceivedWebhook, toleranceSeconds = 300): boolean {
-  const id = received.headers['webhook-id'] as string;
-  const timestamp = received.headers['webhook-timestamp'] as string;
-  const signatures = (received.headers['webhook-signature'] as string).split(' ');
-  if (!id || !/^\d+$/.test(timestamp)) return false;
-  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${received.body}`).digest();
-  return signatures.some((entry) => {
-    const [version, value] = entry.split(',');
-    if (version !== 'v1' || !value) return false;
-    const given = Buffer.from(value, 'base64');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+/**
+ * Verifies a received delivery the way a customer would: with the reference `standardwebhooks`
+ * library over the exact bytes received (it checks the signature and a 5-minute timestamp window).
+ * Returns the parsed payload; throws WebhookVerificationError when it does not verify.
+ */
+function verifyStandardWebhook(secret: string, received: ReceivedWebhook): unknown {
+  const headers = {
+    'webhook-id': String(received.headers['webhook-id']),
+    'webhook-timestamp': String(received.headers['webhook-timestamp']),
+    'webhook-signature': String(received.headers['webhook-signature']),
+  };
+  return new Webhook(secret).verify(received.body, headers);
 }
 
 describe('webhooks', () => {
@@ -71,10 +68,12 @@ describe('webhooks', () => {
     const endpoint = await subscribe(receiver);
     const messageId = await causeStatusEvent();
     const [hook] = await receiver.waitFor(1);
-    expect(verifyStandardWebhook(endpoint.secret, hook!)).toBe(true);
-    expect(verifyStandardWebhook(`whsec_${Buffer.alloc(32).toString('base64')}`, hook!)).toBe(false);
+    expect(verifyStandardWebhook(endpoint.secret, hook!)).toMatchObject({ type: 'message.status', data: { messageId } });
+    expect(() => verifyStandardWebhook(`whsec_${Buffer.alloc(32).toString('base64')}`, hook!)).toThrow(WebhookVerificationError);
     const tampered = { ...hook!, body: hook!.body.replace('canceled', 'delivered') };
-    expect(verifyStandardWebhook(endpoint.secret, tampered)).toBe(false);
+    expect(() => verifyStandardWebhook(endpoint.secret, tampered)).toThrow(WebhookVerificationError);
+    const stale = { ...hook!, headers: { ...hook!.headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 3600) } };
+    expect(() => verifyStandardWebhook(endpoint.secret, stale)).toThrow(WebhookVerificationError);
 
     const envelope = JSON.parse(hook!.body);
     expect(envelope).toMatchObject({ type: 'message.status', data: { messageId, status: 'canceled', previousStatus: 'queued' } });
@@ -97,6 +96,8 @@ describe('webhooks', () => {
     expect(first!.answeredWith).toBe(500);
     expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
     expect(second!.body).toBe(first!.body);
+    // Every try is signed: the retry verifies as well as the first.
+    for (const hook of [first!, second!]) expect(verifyStandardWebhook(endpoint.secret, hook)).toMatchObject({ type: 'message.status' });
     const delivery = await pollUntil(async () => (await deliveries(endpoint.id)).find((row) => row.status === 'succeeded'), 'success');
     expect(delivery).toMatchObject({ attempts: 2, lastStatusCode: 200 });
 
@@ -122,6 +123,9 @@ describe('webhooks', () => {
     expect(replay.body.status).toBe('pending');
     const all = await receiver.waitFor(4);
     expect(all[3]!.headers['webhook-id']).toBe(dead.id);
+    // The replay is signed afresh (a new timestamp) and verifies with the library, as did each failed try.
+    for (const hook of all) expect(verifyStandardWebhook(endpoint.secret, hook)).toEqual(JSON.parse(all[0]!.body));
+    expect(Number(all[3]!.headers['webhook-timestamp'])).toBeGreaterThanOrEqual(Number(all[0]!.headers['webhook-timestamp']));
     const replayed = await pollUntil(
       async () => (await deliveries(endpoint.id)).find((row) => row.status === 'succeeded'),
       'replayed delivery',
