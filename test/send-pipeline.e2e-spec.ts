@@ -109,6 +109,20 @@ describe('send pipeline: assignment and exactly-once delivery', () => {
     expect(order).toEqual(ids);
   });
 
+  it('keeps a new contact’s messages in order although they are routed in parallel', async () => {
+    const contact = newContact();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) ids.push(await send(world, contact, `burst ${i}`));
+    await eventually(async () => allSent(world).filter((entry) => entry.to === contact).length === 6, 'six sends', {
+      tick: () => world.clock.advance(300),
+    });
+    const order = allSent(world)
+      .filter((entry) => entry.to === contact)
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map((entry) => entry.messageId);
+    expect(order).toEqual(ids);
+  });
+
   it('reassigns a contact off a retired line and says so with a contact.reassigned webhook', async () => {
     const receiver = await WebhookReceiver.start();
     try {
@@ -162,6 +176,7 @@ describe('send pipeline: assignment and exactly-once delivery', () => {
     expect(views[1]!.lineId).not.toBe(oldLine);
     const order = allSent(world)
       .filter((entry) => entry.to === contact)
+      .sort((a, b) => a.at.localeCompare(b.at))
       .map((entry) => entry.messageId);
     expect(order).toEqual([first, second, third]);
   });

@@ -5,6 +5,8 @@ export const SENT_STATUSES = ['sent', 'delivered', 'read'];
 export interface SentRecord {
   messageId: string;
   to: string;
+  /** When the Mac sent it (ISO-8601). */
+  at?: string;
 }
 
 export interface ExactlyOnceReport {
@@ -40,5 +42,9 @@ export async function exactlyOnceReport(api: ApiClient, ids: string[], sentHisto
 
 /** The order in which one contact's messages left the Macs. */
 export function sentOrderTo(contact: string, sentHistory: SentRecord[]): string[] {
-  return sentHistory.filter((entry) => entry.to === contact).map((entry) => entry.messageId);
+  // Histories of several Macs are concatenated per Mac: order by the time each went out.
+  return sentHistory
+    .filter((entry) => entry.to === contact)
+    .sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''))
+    .map((entry) => entry.messageId);
 }

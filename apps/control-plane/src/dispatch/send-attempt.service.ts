@@ -20,6 +20,8 @@ const DAY_MS = 86_400_000;
 const HEAD_WINDOW = 20;
 // A line that cannot send (unreachable node, flagged) is looked at again after this.
 const UNSENDABLE_RECHECK_MS = 15_000;
+// A contact's older message still on its way to this line (routing is concurrent) is looked for again after this.
+const ORDER_RECHECK_MS = 250;
 
 export interface LineOutcome {
   /** Messages that left the line's queue (sent or final). */
@@ -74,6 +76,7 @@ export class SendAttemptService {
     const settings = await this.settings.current();
     const messages = new Map((await this.transitions.findMany(head.slice(0, HEAD_WINDOW))).map((m) => [m.id, m]));
     const contacts = await this.contactsOf([...messages.values()], now);
+    const oldestOpen = await this.oldestOpenSeq([...messages.values()]);
     const finished: string[] = [];
     const blocked = new Set<string>();
     let earliestWait = Number.POSITIVE_INFINITY;
@@ -85,6 +88,13 @@ export class SendAttemptService {
         continue;
       }
       if (blocked.has(message.contactHandle)) continue; // keep the contact's order
+      if (oldestOpen.get(message.contactHandle) !== message.seq) {
+        // An older message to this contact is not done and not ahead of this one here (still
+        // being routed, or not yet queued on this line): it goes first, so this one waits.
+        blocked.add(message.contactHandle);
+        earliestWait = Math.min(earliestWait, now.getTime() + ORDER_RECHECK_MS);
+        continue;
+      }
       if (message.status === 'sending') {
         // A previous attempt did not conclude: ask the agent before anything else.
         const state = await this.checkInFlight(line, message, now);
@@ -221,6 +231,22 @@ export class SendAttemptService {
   private retryDelay(attempts: number): number {
     const ceiling = Math.min(300_000, 1_000 * 2 ** Math.max(0, attempts - 1));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  /**
+   * Per contact, the seq of its oldest outbound message that is not finished (queued,
+   * assigned or sending), wherever it is: per-contact FIFO holds even when two messages to
+   * one contact were routed in parallel and the later one reached this line first.
+   */
+  private async oldestOpenSeq(messages: Message[]): Promise<Map<string, bigint>> {
+    const handles = [...new Set(messages.map((m) => m.contactHandle))];
+    if (handles.length === 0) return new Map();
+    const rows = await this.prisma.message.groupBy({
+      by: ['contactHandle'],
+      where: { contactHandle: { in: handles }, direction: 'outbound', status: { in: ['queued', 'assigned', 'sending'] } },
+      _min: { seq: true },
+    });
+    return new Map(rows.filter((row) => row._min.seq !== null).map((row) => [row.contactHandle, row._min.seq!]));
   }
 
   private async contactsOf(messages: Message[], now: Date): Promise<Map<string, GateContact>> {
