@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
+import { ReconcileLoop } from '../reconcile/reconcile-loop.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -40,8 +41,7 @@ export interface DrainMove {
 @Injectable()
 export class DrainWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('drain');
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<DrainMove[]>;
+  private readonly loop = new ReconcileLoop<DrainMove[]>('drain', () => this.runPass(), [], this.logger);
 
   constructor(
     private readonly drain: DrainRepository,
@@ -59,14 +59,7 @@ export class DrainWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One pass over the fleet at the current time; passes in this process run one after the other. */
   reconcileAll(): Promise<DrainMove[]> {
-    const next = (this.pass ?? Promise.resolve([])).catch(() => []).then(() => this.runPass());
-    this.pass = next;
-    void next
-      .finally(() => {
-        if (this.pass === next) this.pass = undefined;
-      })
-      .catch(() => undefined);
-    return next;
+    return this.loop.run();
   }
 
   private async runPass(): Promise<DrainMove[]> {
@@ -159,20 +152,11 @@ export class DrainWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    const loop = () => {
-      this.reconcileAll()
-        .catch((error: unknown) => this.logger.warn(`drain pass failed: ${(error as Error).message}`))
-        .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(loop, this.config.RECONCILE_INTERVAL_MS).unref();
-        });
-    };
-    this.timer = setTimeout(loop, this.config.RECONCILE_INTERVAL_MS).unref();
+    this.loop.start(this.config.RECONCILE_INTERVAL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass?.catch(() => undefined);
+    await this.loop.stop();
   }
 }
 

@@ -5,6 +5,7 @@ import { governorDaysBetween } from '@bridgefleet/policy/governor/day-window.js'
 import { DEFAULT_GOVERNOR_TUNING } from '@bridgefleet/policy/governor/governor-tuning.js';
 import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
+import { ReconcileLoop } from '../reconcile/reconcile-loop.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { GovernorService } from '../governor/governor.service.js';
@@ -35,8 +36,7 @@ export interface ReputationChange {
 @Injectable()
 export class ReputationUpdater implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('reputation');
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<ReputationChange[]>;
+  private readonly loop = new ReconcileLoop<ReputationChange[]>('reputation', () => this.runPass(), [], this.logger);
 
   constructor(
     private readonly lines: ReputationRepository,
@@ -49,14 +49,7 @@ export class ReputationUpdater implements OnApplicationBootstrap, OnModuleDestro
 
   /** One pass over the fleet at the current time; passes in this process run one after the other. */
   reconcileAll(): Promise<ReputationChange[]> {
-    const next = (this.pass ?? Promise.resolve([])).catch(() => []).then(() => this.runPass());
-    this.pass = next;
-    void next
-      .finally(() => {
-        if (this.pass === next) this.pass = undefined;
-      })
-      .catch(() => undefined);
-    return next;
+    return this.loop.run();
   }
 
   private async runPass(): Promise<ReputationChange[]> {
@@ -107,19 +100,10 @@ export class ReputationUpdater implements OnApplicationBootstrap, OnModuleDestro
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    const loop = () => {
-      this.reconcileAll()
-        .catch((error: unknown) => this.logger.warn(`reputation pass failed: ${(error as Error).message}`))
-        .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(loop, this.config.RECONCILE_INTERVAL_MS).unref();
-        });
-    };
-    this.timer = setTimeout(loop, this.config.RECONCILE_INTERVAL_MS).unref();
+    this.loop.start(this.config.RECONCILE_INTERVAL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass?.catch(() => undefined);
+    await this.loop.stop();
   }
 }
