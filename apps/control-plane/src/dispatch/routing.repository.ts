@@ -14,18 +14,33 @@ export interface RoutableLine {
 export class RoutingRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async lines(): Promise<RoutableLine[]> {
-    // Retired lines stay in the list: a contact pinned to one must be seen as such to be moved.
-    const rows = await this.prisma.line.findMany({
+  /** One line as routing sees it, read now (the contact's line, or a ring pick to confirm). */
+  async line(id: string): Promise<RoutableLine | undefined> {
+    const row = await this.prisma.line.findUnique({
+      where: { id },
       select: { id: true, admin: true, reputation: true, node: { select: { healthState: true, healthChangedAt: true } } },
     });
-    return rows.map((row) => ({
-      id: row.id,
-      admin: row.admin,
-      reputation: row.reputation,
-      nodeHealth: row.node.healthState,
-      nodeHealthChangedAt: row.node.healthChangedAt,
-    }));
+    return row
+      ? {
+          id: row.id,
+          admin: row.admin,
+          reputation: row.reputation,
+          nodeHealth: row.node.healthState,
+          nodeHealthChangedAt: row.node.healthChangedAt,
+        }
+      : undefined;
+  }
+
+  /**
+   * Ids of the lines that are assignable now (DESIGN.md: active, node healthy, warming or
+   * good), in ring order; the same condition as isAssignable, evaluated by PostgreSQL.
+   */
+  async assignableLineIds(): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT l.id::text AS id FROM lines l JOIN nodes n ON n.id = l.node_id
+       WHERE l.admin = 'active' AND n.health_state = 'healthy' AND l.reputation IN ('warming', 'good')
+       ORDER BY l.id`;
+    return rows.map((row) => row.id);
   }
 
   /** Whether the contact has outbound messages (other than `except`) waiting or in flight on the line. */

@@ -70,8 +70,10 @@ export class SendAttemptService {
     const line = await this.loadLine(lineId);
     if (!line) return { finished: head, nextAt: now.getTime() };
     if (!isSendable({ admin: line.admin, reputation: line.reputation, nodeHealth: line.node.healthState })) {
-      // Messages wait on their line (the router reassigns contacts of lines gone for good).
-      return { finished: [], nextAt: now.getTime() + UNSENDABLE_RECHECK_MS };
+      // Messages wait on their line (the router reassigns contacts of lines gone for good),
+      // but not past their validUntil: a Mac that is away is exactly when a backend wants
+      // `expired` in time to fall back to SMS.
+      return this.expireWaiting(lineId, head, now);
     }
     const settings = await this.settings.current();
     const messages = new Map((await this.transitions.findMany(head.slice(0, HEAD_WINDOW))).map((m) => [m.id, m]));
@@ -131,6 +133,19 @@ export class SendAttemptService {
       if (message.validUntil && !finished.includes(message.id)) earliestWait = Math.min(earliestWait, message.validUntil.getTime());
     }
     const nextAt = Number.isFinite(earliestWait) ? earliestWait : now.getTime() + UNSENDABLE_RECHECK_MS;
+    return { finished, nextAt };
+  }
+
+  /** On a line that cannot send: expires the head's messages past their deadline; rechecks by the next one. */
+  private async expireWaiting(lineId: string, head: string[], now: Date): Promise<LineOutcome> {
+    const finished: string[] = [];
+    let nextAt = now.getTime() + UNSENDABLE_RECHECK_MS;
+    for (const message of await this.transitions.findMany(head.slice(0, HEAD_WINDOW))) {
+      if (message.lineId !== lineId || message.status !== 'assigned' || !message.validUntil) continue;
+      if (message.validUntil > now) nextAt = Math.min(nextAt, message.validUntil.getTime());
+      else if (await this.transitions.advance(message.id, 'expired', now, { detail: 'validity ended while its line could not send' }))
+        finished.push(message.id);
+    }
     return { finished, nextAt };
   }
 
