@@ -116,4 +116,34 @@ describe('send faults: the agent is down, then back', () => {
     expect(await exactlyOnceReport(cp.admin, all, history)).toEqual({ notSent: [], notOnce: [] });
     expect(sentOrderTo(contact, history)).toEqual([pinned, ...ids]);
   });
+
+  it('expires a message with validForSeconds waiting on the line of a Mac that is gone, and never sends it', async () => {
+    const contact = newContact();
+    const first = (await cp.admin.post('/v1/messages', { to: contact, body: 'pins' })).body.id as string;
+    await eventually(async () => (await sentByAgent()).some((entry) => entry.messageId === first), 'the pinning message sent', { tick });
+
+    expect(await agent.kill('SIGKILL')).toBe('SIGKILL');
+    await relay.point(undefined);
+    await eventually(async () => (await nodeHealth()) === 'unreachable', 'the node seen unreachable', { tick, timeoutMs: 30_000 });
+    const late = (await cp.admin.post('/v1/messages', { to: contact, body: 'or by SMS', validForSeconds: 60 })).body.id as string;
+    await eventually(async () => (await cp.admin.get(`/v1/messages/${late}`)).body.status === 'assigned', 'waiting on its line', { tick });
+
+    const expired = await eventually(
+      async () => {
+        const view = (await cp.admin.get(`/v1/messages/${late}`)).body;
+        return view.status === 'expired' ? view : undefined;
+      },
+      'expired while the Mac is gone',
+      { tick: () => clock.advance(5_000), timeoutMs: 20_000 },
+    );
+    expect(expired.history.map((entry: { status: string }) => entry.status)).toEqual(['queued', 'assigned', 'expired']);
+
+    agent = await spawnAgent({ token: agent.token, dataDir: agent.dataDir, env: agentEnv });
+    await relay.point(agent.url);
+    await eventually(async () => (await nodeHealth()) === 'healthy', 'the node healthy again', { tick, timeoutMs: 30_000 });
+    const after = (await cp.admin.post('/v1/messages', { to: contact, body: 'after' })).body.id as string;
+    await eventually(async () => (await sentByAgent()).some((entry) => entry.messageId === after), 'the next message sent', { tick });
+    expect((await sentByAgent()).some((entry) => entry.messageId === late)).toBe(false);
+    expect((await cp.admin.get(`/v1/messages/${late}`)).body.status).toBe('expired');
+  });
 });

@@ -10,6 +10,7 @@ import {
 } from '@bridgefleet/contracts/messages.schema.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../auth/principal.js';
+import { CLOCK, type Clock } from '../clock/clock.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -54,6 +55,7 @@ export class MessagesService {
     private readonly audit: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MessageMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -61,7 +63,9 @@ export class MessagesService {
    * outbox row. The caller answers 202 only after it committed.
    */
   async send(command: SendCommand): Promise<SendOutcome> {
-    const now = new Date();
+    // The injected clock, as dispatch uses: validUntil is compared against it when deciding
+    // to expire, so both must come from the same time source (a ManualClock in tests).
+    const now = this.clock.now();
     const accepted: AcceptedMessage = {
       id: randomUUID(),
       status: 'queued',
