@@ -31,6 +31,20 @@ function fromPrisma(error: PrismaKnownError): Problem | undefined {
   return undefined;
 }
 
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  503: 'Service unavailable',
+};
+
 function toProblem(exception: unknown): Problem {
   if (exception instanceof Problem) return exception;
   const parser = exception as BodyParserError;
@@ -43,8 +57,9 @@ function toProblem(exception: unknown): Problem {
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const title = status === 404 ? 'Not found' : exception.name.replace(/Exception$/, '');
-    return new Problem(status, title, exception.message);
+    // Express and Nest raise plain HttpExceptions (e.g. 413 from the body parser): name them by status.
+    const title = STATUS_TITLES[status] ?? exception.name.replace(/Exception$/, '');
+    return new Problem(status, title, status === 413 ? 'The body is larger than the limit (BODY_LIMIT).' : exception.message);
   }
   return fromPrisma(exception as PrismaKnownError) ?? new Problem(500, 'Internal error', 'An unexpected error occurred.');
 }
