@@ -32,6 +32,18 @@ export const ContactHandle = z
   .transform((value) => (value.startsWith('+') ? parsePhoneNumberWithError(value).number : value.toLowerCase()))
   .meta({ description: 'E.164 phone number or email address', example: '+14155550123' });
 
+/** An absolute http(s) URL (attachments, webhook endpoints). */
+export const HttpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
 export const Uuid = z.uuid();
 
 export const IsoDateTime = z.iso.datetime({ offset: true });

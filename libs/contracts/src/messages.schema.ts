@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContactHandle, IsoDateTime, Page } from './common.schema.js';
+import { ContactHandle, HttpUrl, IsoDateTime, Page } from './common.schema.js';
 
 export const MESSAGE_STATUSES = [
   'queued',
@@ -25,19 +25,8 @@ export const CANCELABLE_STATUSES: readonly MessageStatus[] = ['queued', 'assigne
 export const MessageDirection = z.enum(['outbound', 'inbound']);
 export type MessageDirection = z.infer<typeof MessageDirection>;
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
-
 export const Attachment = z.strictObject({
-  url: httpUrl,
+  url: HttpUrl,
   filename: z.string().trim().min(1).max(255).optional(),
   mimeType: z
     .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, Page } from './common.schema.js';
+import { HttpUrl, IsoDateTime, Page } from './common.schema.js';
 import { Attachment, MessageStatus } from './messages.schema.js';
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -13,19 +13,8 @@ export const WEBHOOK_EVENT_TYPES = [
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
-
 export const CreateWebhookBody = z.strictObject({
-  url: httpUrl,
+  url: HttpUrl,
   events: z
     .union([z.tuple([z.literal('*')]), z.array(WebhookEventType).min(1)])
     .refine((events) => new Set(events).size === events.length, 'events must not repeat')
