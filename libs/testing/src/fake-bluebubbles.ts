@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseMultipart } from './multipart-form.js';
 
 /**
  * A BlueBubbles server (v1.9.9 REST API, see shared/bluebubbles.md) for end-to-end tests:
@@ -29,6 +30,20 @@ export interface FakeMessage {
 export interface FakeChat {
   guid: string;
   address: string;
+}
+
+/** One message/attachment upload as the fake received it. */
+export interface FakeUpload {
+  chatGuid: string;
+  tempGuid?: string;
+  name: string;
+  /** The file part's own filename and bytes. */
+  filename?: string;
+  size: number;
+  data: Buffer;
+  method?: string;
+  /** The message it became (undefined when refused). */
+  guid?: string;
 }
 
 export interface FakeWebhook {
@@ -65,6 +80,8 @@ export class FakeBlueBubbles {
   sendDelayMs = 0;
   /** The next N sends answer 500 "Message Send Error" although the message went out. */
   failAfterSendCount = 0;
+  /** Uploads (1-based, counting every message/attachment call) that answer 500 "Message Send Error" although the file went out. */
+  readonly failAfterUploadNumbers = new Set<number>();
   /** Recipients without iMessage: their messages get error 22. */
   readonly withoutImessage = new Set<string>();
   /** Addresses for which the availability check says false. */
@@ -76,6 +93,7 @@ export class FakeBlueBubbles {
   readonly messages: FakeMessage[] = [];
   readonly webhooks: FakeWebhook[] = [];
   readonly requests: { method: string; path: string; body: unknown }[] = [];
+  readonly uploads: FakeUpload[] = [];
   readonly deliveredWebhooks: { url: string; type: string; data: unknown }[] = [];
 
   private server?: Server;
@@ -160,7 +178,7 @@ export class FakeBlueBubbles {
     let reply: Reply;
     try {
       const url = new URL(req.url ?? '/', 'http://fake');
-      const body = await readJson(req);
+      const body = await readBody(req);
       this.requests.push({ method: req.method ?? 'GET', path: url.pathname, body });
       const secret = url.searchParams.get('password') ?? url.searchParams.get('guid') ?? url.searchParams.get('token');
       reply =
@@ -182,6 +200,7 @@ export class FakeBlueBubbles {
     if (key === 'POST /chat/new') return this.newChat(body);
     if (key === 'POST /chat/query') return this.queryChats(body);
     if (key === 'POST /message/text') return this.sendText(body);
+    if (key === 'POST /message/attachment') return this.sendAttachment(body);
     if (key === 'POST /message/query') return this.queryMessages(body);
     if (key === 'GET /handle/availability/imessage') return this.availability(url.searchParams.get('address'));
     if (key === 'GET /webhook') return ok('Successfully fetched webhooks!', this.webhooks);
@@ -234,13 +253,58 @@ export class FakeBlueBubbles {
     return this.sendInto(chat, body.message, body.tempGuid, (message) => ok('Message sent!', message));
   }
 
+  /** Multipart `attachment` file + `name`, `chatGuid`, `tempGuid`, `method` (upstream's field names). */
+  private async sendAttachment(body: any): Promise<Reply> {
+    const fields = body?.fields as Record<string, string> | undefined;
+    const file = (body?.files as { name: string; filename?: string; data: Buffer }[] | undefined)?.find(
+      (part) => part.name === 'attachment',
+    );
+    if (!fields || !file) return fail(400, 'Validation Error', 'An attachment file is required');
+    const { chatGuid, tempGuid, method = 'apple-script' } = fields;
+    const name = fields.name ?? file.filename;
+    if (typeof chatGuid !== 'string' || typeof name !== 'string') return fail(400, 'Validation Error', 'chatGuid and name are required');
+    if (method === 'apple-script' && typeof tempGuid !== 'string') return fail(400, 'Validation Error', 'A tempGuid is required');
+    if (this.helperDown(method)) return fail(500, 'iMessage Error', HELPER_DOWN);
+    const chat = this.chats.find((candidate) => candidate.guid === chatGuid);
+    if (!chat) return fail(404, 'Database Error', 'Chat does not exist!');
+    const upload: FakeUpload = {
+      chatGuid,
+      name,
+      size: file.data.length,
+      data: file.data,
+      method,
+      ...(tempGuid ? { tempGuid } : {}),
+      ...(file.filename ? { filename: file.filename } : {}),
+    };
+    this.uploads.push(upload);
+    const failAfter = this.failAfterUploadNumbers.has(this.uploads.length);
+    const attachment = { guid: randomUUID().toUpperCase(), transferName: name, totalBytes: file.data.length, mimeType: null };
+    return this.sendInto(
+      chat,
+      '\ufffc',
+      tempGuid,
+      (message) => {
+        upload.guid = (message as { guid: string }).guid;
+        return ok('Attachment sent!', message);
+      },
+      { attachment, failAfter },
+    );
+  }
+
   /** Records the message (it has gone out), fires both new-message webhooks, then answers. */
-  private async sendInto(chat: FakeChat, text: string, tempGuid: unknown, success: (message: unknown) => Reply): Promise<Reply> {
+  private async sendInto(
+    chat: FakeChat,
+    text: string,
+    tempGuid: unknown,
+    success: (message: unknown) => Reply,
+    options: { attachment?: unknown; failAfter?: boolean } = {},
+  ): Promise<Reply> {
     const temp = typeof tempGuid === 'string' ? tempGuid : undefined;
     if (temp && this.inFlight.has(temp)) return fail(400, 'Validation Error', 'Message is already queued to be sent!');
     if (temp) this.inFlight.add(temp);
     try {
       const message = this.record(chat, text, true, this.withoutImessage.has(chat.address) ? 22 : 0);
+      if (options.attachment) message.attachments.push(options.attachment);
       this.emit('new-message', { ...this.serialize(message), tempGuid: temp });
       this.emit('new-message', this.serialize(message));
       if (message.error !== 0) this.emit('message-send-error', this.serialize(message));
@@ -249,6 +313,7 @@ export class FakeBlueBubbles {
       if (message.error !== 0) {
         return fail(500, 'iMessage Error', 'Message sent with an error. See attached message', serialized);
       }
+      if (options.failAfter) return fail(500, 'iMessage Error', 'Message Send Error');
       if (this.failAfterSendCount > 0) {
         this.failAfterSendCount -= 1;
         return fail(500, 'iMessage Error', 'Message Send Error');
@@ -367,10 +432,19 @@ export class FakeBlueBubbles {
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** JSON, or for multipart/form-data `{fields, files}` (files keep their bytes). */
+async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const contentType = req.headers['content-type'] ?? '';
+  if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+    const parts = parseMultipart(raw, contentType);
+    const fields: Record<string, string> = {};
+    for (const part of parts) if (part.filename === undefined) fields[part.name] = part.data.toString('utf8');
+    return { fields, files: parts.filter((part) => part.filename !== undefined) };
+  }
+  const text = raw.toString('utf8');
   if (!text) return undefined;
   try {
     return JSON.parse(text);

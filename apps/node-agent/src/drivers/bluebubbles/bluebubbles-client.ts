@@ -40,7 +40,12 @@ export class BlueBubblesClient {
     return this.call('POST', path, call);
   }
 
-  private async call(method: 'GET' | 'POST', path: string, call: BlueBubblesCall): Promise<BlueBubblesEnvelope> {
+  /** A multipart upload (message/attachment): fetch sets the boundary and streams file-backed blobs. */
+  postForm(path: string, form: FormData, timeoutMs: number): Promise<BlueBubblesEnvelope> {
+    return this.call('POST', path, { timeoutMs }, form);
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, call: BlueBubblesCall, form?: FormData): Promise<BlueBubblesEnvelope> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
     url.searchParams.set('password', this.password);
@@ -50,7 +55,7 @@ export class BlueBubblesClient {
       response = await this.fetchImpl(url, {
         method,
         headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        body: form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
         signal: AbortSignal.timeout(call.timeoutMs),
       });
       text = await response.text();

@@ -36,6 +36,14 @@ export interface BlueBubblesDriverConfig {
    * Must exceed the ~2 min BlueBubbles itself waits for an apple-script send.
    */
   reconcileGraceMs?: number;
+  /** Largest attachment the agent downloads and uploads (bytes). */
+  attachmentMaxBytes?: number;
+  /** Deadline for downloading one attachment, redirects included. */
+  attachmentDownloadTimeoutMs?: number;
+  /** Where attachments wait between download and upload (a fresh directory per send, removed after). */
+  attachmentTempDir?: string;
+  /** Used to download attachments (tests); BlueBubbles calls use `fetch`. */
+  attachmentFetch?: typeof fetch;
   cursorStore?: CursorStore;
   clock?: () => Date;
   fetch?: typeof fetch;
@@ -46,4 +54,8 @@ export const BLUEBUBBLES_DEFAULTS = {
   reconcileGraceMs: 180_000,
   /** macos_time_sync at or above this many seconds is a problem (shared/bluebubbles.md). */
   maxClockDriftSeconds: 5,
+  attachmentMaxBytes: 25 * 1024 * 1024,
+  attachmentDownloadTimeoutMs: 60_000,
+  /** Redirects followed when downloading an attachment; one more is refused. */
+  attachmentMaxRedirects: 3,
 } as const;

@@ -1,4 +1,5 @@
 import type { DriverEvent, DriverHealth, DriverSendOutcome, DriverSendRequest, MessagesDriver, ReconcileOutcome } from '../driver.js';
+import { tmpdir } from 'node:os';
 import { BlueBubblesClient } from './bluebubbles-client.js';
 import { BLUEBUBBLES_DEFAULTS, InMemoryCursorStore, type BlueBubblesDriverConfig } from './bluebubbles.config.js';
 import { ChatGuidResolver } from './chat-guid-resolver.js';
@@ -7,6 +8,9 @@ import { EventIntake } from './event-intake.js';
 import { HealthProbe } from './health-probe.js';
 import { MessageCorrelation, SeenEvents } from './message-correlation.js';
 import { MessageSender } from './message-sender.js';
+import { PartProgress } from './part-progress.js';
+import { PartReconciler } from './part-reconciler.js';
+import { PartedSender } from './parted-sender.js';
 import { SendReconciler } from './send-reconciler.js';
 import { WebhookRegistration } from './webhook-registration.js';
 
@@ -23,6 +27,8 @@ export class BlueBubblesDriver implements MessagesDriver {
   private readonly intake: EventIntake;
   private readonly sender: MessageSender;
   private readonly reconciler: SendReconciler;
+  private readonly partedSender: PartedSender;
+  private readonly partReconciler: PartReconciler;
   private readonly poller: CursorPoller;
   private readonly registration: WebhookRegistration;
   private readonly probe: HealthProbe;
@@ -41,6 +47,24 @@ export class BlueBubblesDriver implements MessagesDriver {
     this.sender = new MessageSender(this.client, chats, correlation, config.method, config.sendTimeoutMs);
     const graceMs = config.reconcileGraceMs ?? BLUEBUBBLES_DEFAULTS.reconcileGraceMs;
     this.reconciler = new SendReconciler(this.client, chats, correlation, clock, this.requestTimeoutMs, graceMs);
+    const progress = new PartProgress();
+    this.partedSender = new PartedSender(this.client, chats, correlation, this.sender, progress, {
+      method: config.method,
+      sendTimeoutMs: config.sendTimeoutMs,
+      requestTimeoutMs: this.requestTimeoutMs,
+      limits: {
+        maxBytes: config.attachmentMaxBytes ?? BLUEBUBBLES_DEFAULTS.attachmentMaxBytes,
+        timeoutMs: config.attachmentDownloadTimeoutMs ?? BLUEBUBBLES_DEFAULTS.attachmentDownloadTimeoutMs,
+        maxRedirects: BLUEBUBBLES_DEFAULTS.attachmentMaxRedirects,
+      },
+      tempDir: config.attachmentTempDir ?? tmpdir(),
+      ...(config.attachmentFetch ? { downloadFetch: config.attachmentFetch } : {}),
+    });
+    this.partReconciler = new PartReconciler(this.client, chats, correlation, progress, this.partedSender, {
+      clock,
+      timeoutMs: this.requestTimeoutMs,
+      graceMs,
+    });
     const store = config.cursorStore ?? new InMemoryCursorStore();
     this.poller = new CursorPoller(this.client, this.intake, store, clock, this.requestTimeoutMs);
     this.registration = new WebhookRegistration(this.client, config.webhookUrl, this.requestTimeoutMs);
@@ -85,12 +109,13 @@ export class BlueBubblesDriver implements MessagesDriver {
     return { ...health, healthy: problems.length === 0, problems };
   }
 
+  /** Text only: one message/text (or chat/new). With attachments: the text, then each attachment, one part at a time. */
   send(request: DriverSendRequest): Promise<DriverSendOutcome> {
-    return this.sender.send(request);
+    return hasAttachments(request) ? this.partedSender.send(request) : this.sender.send(request);
   }
 
   reconcile(request: DriverSendRequest, since: Date): Promise<ReconcileOutcome> {
-    return this.reconciler.reconcile(request, since);
+    return hasAttachments(request) ? this.partReconciler.reconcile(request, since) : this.reconciler.reconcile(request, since);
   }
 
   /** Private API only: throws when the helper is down rather than guessing. */
@@ -114,4 +139,8 @@ export class BlueBubblesDriver implements MessagesDriver {
   private async registerWebhook(): Promise<void> {
     await this.registration.ensure().catch(() => undefined); // retried on the next poll; health reports it meanwhile
   }
+}
+
+function hasAttachments(request: DriverSendRequest): boolean {
+  return (request.attachments?.length ?? 0) > 0;
 }

@@ -23,6 +23,8 @@ export const BlueBubblesMessage = z.looseObject({
   dateRead: epochMs,
   error: z.number().nullish(),
   chats: z.array(BlueBubblesChat).nullish(),
+  /** Reconcile matches attachment parts by transfer name (chat.db keeps no tempGuid). */
+  attachments: z.array(z.looseObject({ transferName: z.string().nullish(), totalBytes: z.number().nullish() })).nullish(),
 });
 export type BlueBubblesMessage = z.infer<typeof BlueBubblesMessage>;
 

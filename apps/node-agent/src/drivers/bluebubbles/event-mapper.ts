@@ -1,5 +1,6 @@
 import type { SendErrorCode } from '@bridgefleet/contracts/agent.schema.js';
 import type { DriverEvent } from '../driver.js';
+import { messageIdOfTempGuid } from './send-parts.js';
 import { AliasesRemovedData, BlueBubblesMessage, type BlueBubblesWebhookEvent } from './bluebubbles.schema.js';
 
 /** A driver event with the key that makes it unique across webhooks and polls (none = always emit). */
@@ -31,7 +32,9 @@ export function eventsForMessage(message: BlueBubblesMessage, messageIdFor: Mess
       },
     ];
   }
-  const messageId = message.tempGuid ?? messageIdFor(providerId);
+  // A part of a message with attachments carries `<messageId>:a<n>`: events name the message.
+  const tempGuid = message.tempGuid ?? messageIdFor(providerId);
+  const messageId = tempGuid === undefined ? undefined : messageIdOfTempGuid(tempGuid);
   const events: KeyedDriverEvent[] = [];
   if (message.error) {
     events.push({ key: `failed:${providerId}`, event: failedEvent(message, messageId) });

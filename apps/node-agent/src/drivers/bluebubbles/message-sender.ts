@@ -21,8 +21,9 @@ export class MessageSender {
   ) {}
 
   async send(request: DriverSendRequest): Promise<DriverSendOutcome> {
-    if ((request.attachments?.length ?? 0) > 0 || request.body === undefined) {
-      return { state: 'failed', code: 'bridge_error', message: 'the bluebubbles driver does not send attachments yet', retryable: false };
+    // Attachments go through PartedSender, which calls this for the text part only.
+    if (request.body === undefined) {
+      return { state: 'failed', code: 'bridge_error', message: 'a text send needs a body', retryable: false };
     }
     const body = request.body;
     const first = await this.attempt(() => this.sendText(request, this.chats.guess(request.to), body));
