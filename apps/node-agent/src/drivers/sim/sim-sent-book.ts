@@ -4,6 +4,8 @@ export interface SimSentEntry {
   messageId: string;
   to: string;
   body?: string;
+  /** What the Mac was asked to attach (the simulated Mac downloads nothing). */
+  attachments?: { url: string; filename?: string; mimeType?: string }[];
   providerId: string;
   at: string;
 }

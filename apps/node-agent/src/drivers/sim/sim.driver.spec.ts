@@ -48,6 +48,16 @@ describe('SimDriver', () => {
     expect(sim.driver.sent().map((entry) => entry.messageId)).toEqual([id(1)]);
   });
 
+  it('accepts attachments and records them with the send (what /sim/sent shows)', async () => {
+    const sim = simDriver();
+    const attachments = [{ url: 'https://files.test/a.png', filename: 'a.png', mimeType: 'image/png' }, { url: 'https://files.test/b' }];
+    const outcome = sim.driver.send({ messageId: id(2), to: '+12065551234', attachments });
+    await sim.timers.advance(1_000);
+    expect(await outcome).toMatchObject({ state: 'sent' });
+    expect(sim.driver.sent()).toEqual([expect.objectContaining({ messageId: id(2), attachments })]);
+    expect(sim.driver.sent()[0]).not.toHaveProperty('body');
+  });
+
   it('fails the same sends for the same seed at the configured rate', async () => {
     const run = async () => {
       const sim = simDriver({ failureRate: 0.3, seed: 42 });

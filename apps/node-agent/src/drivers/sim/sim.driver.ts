@@ -165,6 +165,7 @@ export class SimDriver implements MessagesDriver {
       messageId: request.messageId,
       to: request.to,
       ...(request.body ? { body: request.body } : {}),
+      ...(request.attachments?.length ? { attachments: request.attachments.map((attachment) => ({ ...attachment })) } : {}),
       providerId,
       at: at.toISOString(),
     };
