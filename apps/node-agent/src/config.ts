@@ -65,6 +65,14 @@ export const AgentConfigSchema = z.object({
   /** Where BlueBubbles posts its webhooks (the agent's own URL as the Mac sees it). */
   BLUEBUBBLES_WEBHOOK_URL: httpUrl.optional(),
   BLUEBUBBLES_POLL_INTERVAL_MS: ms.default(15_000),
+  /** Largest attachment the agent downloads and uploads to BlueBubbles (bytes; 25 MiB). */
+  BLUEBUBBLES_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
+  /** Deadline for downloading one attachment from its URL, redirects included. */
+  BLUEBUBBLES_ATTACHMENT_TIMEOUT_MS: ms.min(1).default(60_000),
   APPLESCRIPT_OSASCRIPT: z.string().min(1).default('/usr/bin/osascript'),
   APPLESCRIPT_CHAT_DB: z.string().min(1).default('~/Library/Messages/chat.db'),
   APPLESCRIPT_POLL_INTERVAL_MS: ms.default(5_000),

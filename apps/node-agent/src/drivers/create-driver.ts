@@ -54,6 +54,8 @@ function blueBubblesSettings(config: AgentConfig) {
     method: config.BLUEBUBBLES_SEND_METHOD,
     sendTimeoutMs: config.AGENT_SEND_TIMEOUT_MS,
     pollIntervalMs: config.BLUEBUBBLES_POLL_INTERVAL_MS,
+    attachmentMaxBytes: config.BLUEBUBBLES_ATTACHMENT_MAX_BYTES,
+    attachmentDownloadTimeoutMs: config.BLUEBUBBLES_ATTACHMENT_TIMEOUT_MS,
   };
 }
 
