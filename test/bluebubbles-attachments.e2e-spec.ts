@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BlueBubblesDriver, type BlueBubblesDriverConfig } from '../apps/node-agent/src/drivers/bluebubbles/bluebubbles.driver.js';
 import type { DriverEvent, DriverSendRequest } from '../apps/node-agent/src/drivers/driver.js';
 import { FakeBlueBubbles } from '@bridgefleet/testing/fake-bluebubbles.js';
@@ -189,6 +189,18 @@ describe('bluebubbles driver sends attachments (fake BlueBubbles and a file serv
     // Asked again, nothing more goes out.
     expect(await bb.reconcile(request, now)).toMatchObject({ state: 'sent' });
     expect(fake.uploads).toHaveLength(2);
+  });
+
+  it('reconcile while the send is still running waits for it instead of resuming', async () => {
+    const bb = await startDriver();
+    const request = message('+15551240008', [`${files.base}/file/3000/1/slow.png`, `${files.base}/file/3000/2/later.png`], 'slow');
+    fake.sendDelayMs = 200;
+    const sending = bb.send(request);
+    await vi.waitFor(() => expect(fake.uploads).toHaveLength(1), { timeout: 5_000, interval: 5 });
+
+    expect(await bb.reconcile(request, new Date(now.getTime() - 600_000))).toBeUndefined();
+    expect(await sending).toMatchObject({ state: 'sent' });
+    expect(fake.uploads.map((upload) => upload.name)).toEqual(['slow.png', 'later.png']);
   });
 
   it('after an agent restart, a part in doubt is found in the history by its attachment name; no trace at all → wait, then not_sent', async () => {

@@ -36,6 +36,7 @@ export class PartReconciler {
   ) {}
 
   async reconcile(request: DriverSendRequest, since: Date): Promise<ReconcileOutcome> {
+    if (this.sender.isRunning(request.messageId)) return undefined; // the running send decides
     const parts = partsOf(request);
     let found: Map<string, BlueBubblesMessage>;
     try {

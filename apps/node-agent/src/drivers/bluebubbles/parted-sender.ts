@@ -32,6 +32,9 @@ type AttachmentPart = Extract<SendPart, { kind: 'attachment' }>;
  * when every part is; the first part whose outcome is not `sent` decides the answer.
  */
 export class PartedSender {
+  /** Messages whose send (or resume) is still running: reconcile must not resume them too. */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly client: BlueBubblesClient,
     private readonly chats: ChatGuidResolver,
@@ -41,7 +44,22 @@ export class PartedSender {
     private readonly settings: PartedSendSettings,
   ) {}
 
+  isRunning(messageId: string): boolean {
+    return this.running.has(messageId);
+  }
+
   async send(request: DriverSendRequest): Promise<DriverSendOutcome> {
+    // The agent's own timeout may give up on a send that is still going; a second run of the same message would double parts.
+    if (this.running.has(request.messageId)) return { state: 'unknown', message: 'this message is still being sent' };
+    this.running.add(request.messageId);
+    try {
+      return await this.sendParts(request);
+    } finally {
+      this.running.delete(request.messageId);
+    }
+  }
+
+  private async sendParts(request: DriverSendRequest): Promise<DriverSendOutcome> {
     const parts = partsOf(request);
     this.progress.track(request.messageId);
     const directory = await mkdtemp(join(this.settings.tempDir, 'bb-attachments-'));
