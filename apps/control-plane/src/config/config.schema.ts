@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: url(/^postgres(ql)?:$/).default('postgresql://postgres@127.0.0.1:5432/bridgefleet'),
+  // Connections this process keeps to PostgreSQL: route workers, dispatch turns and the API share them.
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   REDIS_URL: url(/^rediss?:$/).default('redis://127.0.0.1:6379/0'),
   /** Prefix for every Redis key and BullMQ queue, so several deployments (or tests) share a Redis. */
   REDIS_PREFIX: z
