@@ -51,25 +51,12 @@ export class MessageTransitionsRepository {
         ...(extra.detail === undefined ? {} : { detail: extra.detail }),
         ...(extra.error === undefined ? {} : { error: extra.error }),
         ...(extra.lineId === undefined ? {} : { lineId: extra.lineId }),
-      });
-      if (!result.applied) return false;
-      if (extra.providerId !== undefined || extra.incrementAttempts) {
-        await client.message.update({
-          where: { id: messageId },
-          data: {
-            ...(extra.providerId === undefined ? {} : { providerId: extra.providerId }),
-            ...(extra.incrementAttempts ? { attempts: { increment: 1 } } : {}),
-          },
-        });
-      }
-      if (to === 'sent') {
+        ...(extra.providerId === undefined ? {} : { providerId: extra.providerId }),
+        ...(extra.incrementAttempts ? { incrementAttempts: true } : {}),
         // Exactly once per message, whichever path (agent answer or event) saw it first.
-        await client.contact.updateMany({
-          where: { handle: result.message.contactHandle },
-          data: { lastOutboundAt: at, unanswered: { increment: 1 } },
-        });
-      }
-      return true;
+        countOutbound: to === 'sent',
+      });
+      return result.applied;
     };
     if (tx) return run(tx);
     const applied = await this.prisma.$transaction(run);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { MessageStatus, Prisma } from '@bridgefleet/db/generated/client.js';
+import type { Message, MessageStatus, Prisma } from '@bridgefleet/db/generated/client.js';
 import type { MessageStatusData } from '@bridgefleet/contracts/webhooks.schema.js';
 import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
 import { MessageMetrics } from './message-metrics.js';
@@ -15,16 +15,19 @@ export interface TransitionCommand {
   detail?: string;
   error?: string | null;
   lineId?: string | null;
+  providerId?: string;
+  incrementAttempts?: boolean;
+  /** The change is the send itself: count it on the contact (lastOutboundAt, unanswered) in the same statement. */
+  countOutbound?: boolean;
   at?: Date;
 }
 
 export type TransitionResult =
-  | { applied: true; previous: MessageStatus; message: Awaited<ReturnType<MessageRepository['update']>> }
-  | { applied: false; current: MessageStatus | undefined };
+  { applied: true; previous: MessageStatus; message: Message } | { applied: false; current: MessageStatus | undefined };
 
 /**
- * The one way a message's status changes: compare-and-set under a row lock, a history
- * entry, and a `message.status` webhook for outbound messages, all in the caller's
+ * The one way a message's status changes: compare-and-set under a row lock and a history
+ * entry (one statement), and a `message.status` webhook for outbound messages, all in the caller's
  * transaction. The dispatcher and agent-event handling use it as cancel does.
  */
 @Injectable()
@@ -36,17 +39,20 @@ export class MessageTransitions {
   ) {}
 
   async transition(tx: Tx, command: TransitionCommand): Promise<TransitionResult> {
-    const current = await this.messages.lockStatus(tx, command.messageId);
-    if (current === undefined || !command.from.includes(current)) return { applied: false, current };
     const at = command.at ?? new Date();
-    const message = await this.messages.update(tx, command.messageId, {
-      status: command.to,
+    const { previous: current, message } = await this.messages.applyStatusChange(tx, {
+      id: command.messageId,
+      from: command.from,
+      to: command.to,
+      at,
+      ...(command.detail === undefined ? {} : { detail: command.detail }),
       ...(command.error === undefined ? {} : { error: command.error }),
-      ...(command.lineId === undefined
-        ? {}
-        : { line: command.lineId === null ? { disconnect: true } : { connect: { id: command.lineId } } }),
+      ...(command.lineId === undefined ? {} : { lineId: command.lineId }),
+      ...(command.providerId === undefined ? {} : { providerId: command.providerId }),
+      incrementAttempts: command.incrementAttempts ?? false,
+      countOutbound: command.countOutbound ?? false,
     });
-    await this.messages.addHistory(tx, { messageId: message.id, status: command.to, at, detail: command.detail });
+    if (current === undefined || !message) return { applied: false, current };
     if (message.direction === 'outbound') {
       const data: MessageStatusData = {
         messageId: message.id,

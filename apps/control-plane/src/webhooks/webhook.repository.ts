@@ -56,6 +56,13 @@ export class WebhookRepository {
     return true;
   }
 
+  /** The event types some enabled endpoint subscribes to ('*' included as such). */
+  async subscribedEventTypes(tx: Tx = this.prisma): Promise<Set<string>> {
+    const rows = await tx.$queryRaw<{ type: string }[]>`
+      SELECT DISTINCT unnest(events) AS type FROM webhook_endpoints WHERE disabled_at IS NULL`;
+    return new Set(rows.map((row) => row.type));
+  }
+
   /** One pending delivery per enabled endpoint subscribed to `type` (or to '*'). */
   insertForSubscribers(type: string, envelope: unknown, tx: Tx): Promise<number> {
     return tx.$executeRaw`

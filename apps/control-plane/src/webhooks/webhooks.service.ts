@@ -63,6 +63,8 @@ export class WebhooksService {
       );
       return created;
     });
+    // Publishers in this process skip the fan-out query while no endpoint subscribes: tell them at once.
+    this.publisher.subscriptionsChanged();
     return { ...toWebhookView(row), secret };
   }
 
