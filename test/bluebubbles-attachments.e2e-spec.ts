@@ -88,6 +88,8 @@ describe('bluebubbles driver sends attachments (fake BlueBubbles and a file serv
       pollIntervalMs: 0,
       attachmentMaxBytes: 64 * 1024,
       attachmentDownloadTimeoutMs: 5_000,
+      // The test's file server listens on loopback.
+      attachmentAllowPrivateNetworks: true,
       clock: () => now,
       ...overrides,
     });
@@ -248,5 +250,15 @@ describe('bluebubbles driver sends attachments (fake BlueBubbles and a file serv
     expect(chatNew?.body).not.toHaveProperty('message');
     expect(fake.sent().map((m) => m.text)).toEqual(['\ufffc']);
     expect(fake.uploads[0]).toMatchObject({ name: 'photo.jpg', size: 500, chatGuid: 'iMessage;-;+15551240007' });
+  });
+
+  it('refuses an attachment on a loopback address unless private networks are allowed (SSRF guard)', async () => {
+    const guarded = await startDriver({ attachmentAllowPrivateNetworks: false });
+    const outcome = await guarded.send(message('+15551240009', [`${files.base}/file/1000/1/ok.png`], 'from the Mac’s own network'));
+    expect(outcome).toMatchObject({ state: 'failed', retryable: false });
+    expect(outcome.state === 'failed' && outcome.message).toMatch(/private, loopback or link-local/);
+    expect(files.hits).toEqual([]);
+    expect(fake.uploads).toEqual([]);
+    expect(fake.sent()).toEqual([]);
   });
 });

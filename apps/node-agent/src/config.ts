@@ -73,6 +73,8 @@ export const AgentConfigSchema = z.object({
     .default(25 * 1024 * 1024),
   /** Deadline for downloading one attachment from its URL, redirects included. */
   BLUEBUBBLES_ATTACHMENT_TIMEOUT_MS: ms.min(1).default(60_000),
+  /** Let attachment URLs point at loopback/private/link-local addresses (off: the Mac must not fetch its own network). */
+  BLUEBUBBLES_ATTACHMENT_ALLOW_PRIVATE: bool.default(false),
   APPLESCRIPT_OSASCRIPT: z.string().min(1).default('/usr/bin/osascript'),
   APPLESCRIPT_CHAT_DB: z.string().min(1).default('~/Library/Messages/chat.db'),
   APPLESCRIPT_POLL_INTERVAL_MS: ms.default(5_000),

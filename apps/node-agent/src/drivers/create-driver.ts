@@ -56,6 +56,7 @@ function blueBubblesSettings(config: AgentConfig) {
     pollIntervalMs: config.BLUEBUBBLES_POLL_INTERVAL_MS,
     attachmentMaxBytes: config.BLUEBUBBLES_ATTACHMENT_MAX_BYTES,
     attachmentDownloadTimeoutMs: config.BLUEBUBBLES_ATTACHMENT_TIMEOUT_MS,
+    attachmentAllowPrivateNetworks: config.BLUEBUBBLES_ATTACHMENT_ALLOW_PRIVATE,
   };
 }
 

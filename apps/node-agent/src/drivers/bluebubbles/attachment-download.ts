@@ -1,11 +1,14 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolvesToPrivateAddress } from './private-address.js';
 
 export interface AttachmentDownloadLimits {
   maxBytes: number;
   timeoutMs: number;
   /** Redirects followed at most; one more is refused. */
   maxRedirects: number;
+  /** Fetch from loopback/private/link-local addresses too (off by default; tests and closed networks). */
+  allowPrivateNetworks?: boolean;
 }
 
 /** The attachment cannot be fetched. `retryable` = a later try may work (network, 5xx), not a policy refusal. */
@@ -64,6 +67,13 @@ export async function downloadAttachment(
 async function follow(start: string, limits: AttachmentDownloadLimits, signal: AbortSignal, fetchImpl: typeof fetch): Promise<Response> {
   let current = checkedUrl(start, start);
   for (let hop = 0; ; hop += 1) {
+    // Checked per hop, so a redirect cannot lead into the Mac's own network either.
+    if (!limits.allowPrivateNetworks && (await resolvesToPrivateAddress(current.hostname).catch(() => true))) {
+      throw new AttachmentDownloadError(
+        `attachment download refused: ${current.hostname} is a private, loopback or link-local address`,
+        false,
+      );
+    }
     const response = await fetchImpl(current, { redirect: 'manual', signal });
     if (!REDIRECT_STATUSES.has(response.status)) {
       if (response.ok) return response;

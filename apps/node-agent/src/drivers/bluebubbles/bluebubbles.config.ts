@@ -40,6 +40,8 @@ export interface BlueBubblesDriverConfig {
   attachmentMaxBytes?: number;
   /** Deadline for downloading one attachment, redirects included. */
   attachmentDownloadTimeoutMs?: number;
+  /** Allow attachment URLs on loopback/private/link-local addresses (default false: SSRF guard). */
+  attachmentAllowPrivateNetworks?: boolean;
   /** Where attachments wait between download and upload (a fresh directory per send, removed after). */
   attachmentTempDir?: string;
   /** Used to download attachments (tests); BlueBubbles calls use `fetch`. */

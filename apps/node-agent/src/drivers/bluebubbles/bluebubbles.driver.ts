@@ -56,6 +56,7 @@ export class BlueBubblesDriver implements MessagesDriver {
         maxBytes: config.attachmentMaxBytes ?? BLUEBUBBLES_DEFAULTS.attachmentMaxBytes,
         timeoutMs: config.attachmentDownloadTimeoutMs ?? BLUEBUBBLES_DEFAULTS.attachmentDownloadTimeoutMs,
         maxRedirects: BLUEBUBBLES_DEFAULTS.attachmentMaxRedirects,
+        allowPrivateNetworks: config.attachmentAllowPrivateNetworks ?? false,
       },
       tempDir: config.attachmentTempDir ?? tmpdir(),
       ...(config.attachmentFetch ? { downloadFetch: config.attachmentFetch } : {}),
