@@ -5,7 +5,7 @@ import type { AdminState, HealthState, ReputationState } from '@bridgefleet/poli
 import type { Reservation } from '../governor/governor.repository.js';
 import { GovernorService, type GovernedLine } from '../governor/governor.service.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { NewContactHeadroom } from './new-contact-headroom.js';
+import { NewContactHeadroom, type HeadroomLine } from './new-contact-headroom.js';
 import { SendGate, type GateContact, type GateDecision, type GateLine } from './send-gate.js';
 
 // line_daily_usage keeps the history; refreshing it after every send would add a
@@ -77,14 +77,14 @@ export class GovernorHeadroom extends NewContactHeadroom {
     super();
   }
 
-  async hasHeadroom(lineId: string, now: Date): Promise<boolean> {
-    const line = await this.prisma.line.findUnique({ where: { id: lineId }, include: { node: { select: { healthState: true } } } });
+  async hasHeadroom(lineId: string, now: Date, known?: HeadroomLine): Promise<boolean> {
+    const line = known ?? (await this.readLine(lineId));
     if (!line) return false;
     const usage = await this.governor.usage(
       governed({
         id: line.id,
         admin: line.admin,
-        health: line.node.healthState,
+        health: line.nodeHealth,
         reputation: line.reputation,
         limits: line.limits,
         warmupStartedAt: line.warmupStartedAt,
@@ -92,5 +92,10 @@ export class GovernorHeadroom extends NewContactHeadroom {
       now,
     );
     return usage.newContacts < usage.newContactCap;
+  }
+
+  private async readLine(lineId: string): Promise<HeadroomLine | undefined> {
+    const line = await this.prisma.line.findUnique({ where: { id: lineId }, include: { node: { select: { healthState: true } } } });
+    return line ? { ...line, nodeHealth: line.node.healthState } : undefined;
   }
 }

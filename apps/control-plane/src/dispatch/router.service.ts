@@ -9,7 +9,7 @@ import { isAssignable, mustReassign } from './line-eligibility.js';
 import { LineSchedulerRepository } from './line-scheduler.repository.js';
 import { MessageTransitionsRepository } from './message-transitions.repository.js';
 import { NewContactHeadroom } from './new-contact-headroom.js';
-import { RoutingRepository, type RoutableLine } from './routing.repository.js';
+import { RoutingRepository, type RoutableLine, type RoutedLine } from './routing.repository.js';
 import { DispatchSettings } from './dispatch-settings.js';
 
 // How long the ring of assignable lines is reused. Reading every line per message made
@@ -130,7 +130,8 @@ export class RouterService {
         position,
       );
       if (!pick) return undefined;
-      if ((await this.stillAssignable(pick.lineId)) && (await this.headroom.hasHeadroom(pick.lineId, now))) return pick.lineId;
+      const line = await this.stillAssignable(pick.lineId);
+      if (line && (await this.headroom.hasHeadroom(pick.lineId, now, line))) return pick.lineId;
       tried.add(pick.lineId);
       position = pick.nextCursor;
       if (tried.size >= assignable.length) {
@@ -152,12 +153,12 @@ export class RouterService {
     return this.ring.ids;
   }
 
-  /** Confirms a ring pick against its row; a stale snapshot is dropped so the next route reads it afresh. */
-  private async stillAssignable(lineId: string): Promise<boolean> {
+  /** Confirms a ring pick against its row (returned for the headroom check); a stale snapshot is dropped so the next route reads it afresh. */
+  private async stillAssignable(lineId: string): Promise<RoutedLine | undefined> {
     const line = await this.routing.line(lineId);
-    if (line && isAssignable(line)) return true;
+    if (line && isAssignable(line)) return line;
     this.ring = undefined;
-    return false;
+    return undefined;
   }
 }
 

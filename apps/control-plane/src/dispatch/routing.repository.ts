@@ -10,15 +10,28 @@ export interface RoutableLine {
   nodeHealthChangedAt: Date | null;
 }
 
+/** A line as routing reads it: also what its new-contact cap depends on. */
+export interface RoutedLine extends RoutableLine {
+  limits: unknown;
+  warmupStartedAt: Date;
+}
+
 @Injectable()
 export class RoutingRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** One line as routing sees it, read now (the contact's line, or a ring pick to confirm). */
-  async line(id: string): Promise<RoutableLine | undefined> {
+  async line(id: string): Promise<RoutedLine | undefined> {
     const row = await this.prisma.line.findUnique({
       where: { id },
-      select: { id: true, admin: true, reputation: true, node: { select: { healthState: true, healthChangedAt: true } } },
+      select: {
+        id: true,
+        admin: true,
+        reputation: true,
+        limits: true,
+        warmupStartedAt: true,
+        node: { select: { healthState: true, healthChangedAt: true } },
+      },
     });
     return row
       ? {
@@ -27,6 +40,8 @@ export class RoutingRepository {
           reputation: row.reputation,
           nodeHealth: row.node.healthState,
           nodeHealthChangedAt: row.node.healthChangedAt,
+          limits: row.limits,
+          warmupStartedAt: row.warmupStartedAt,
         }
       : undefined;
   }

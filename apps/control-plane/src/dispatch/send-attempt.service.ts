@@ -77,8 +77,7 @@ export class SendAttemptService {
     }
     const settings = await this.settings.current();
     const messages = new Map((await this.transitions.findMany(head.slice(0, HEAD_WINDOW))).map((m) => [m.id, m]));
-    const contacts = await this.contactsOf([...messages.values()], now);
-    const oldestOpen = await this.oldestOpenSeq([...messages.values()]);
+    const { contacts, oldestOpen } = await this.contactsOf([...messages.values()], now);
     const finished: string[] = [];
     const blocked = new Set<string>();
     let earliestWait = Number.POSITIVE_INFINITY;
@@ -249,41 +248,46 @@ export class SendAttemptService {
   }
 
   /**
-   * Per contact, the seq of its oldest outbound message that is not finished (queued,
-   * assigned or sending), wherever it is: per-contact FIFO holds even when two messages to
-   * one contact were routed in parallel and the later one reached this line first.
+   * The head's contacts as the governor sees them and, per contact, the seq of its oldest
+   * outbound message that is not finished (queued, assigned or sending), wherever it is:
+   * per-contact FIFO holds even when two messages to one contact were routed in parallel
+   * and the later one reached this line first. One query for both.
    */
-  private async oldestOpenSeq(messages: Message[]): Promise<Map<string, bigint>> {
+  private async contactsOf(
+    messages: Message[],
+    now: Date,
+  ): Promise<{ contacts: Map<string, GateContact>; oldestOpen: Map<string, bigint> }> {
     const handles = [...new Set(messages.map((m) => m.contactHandle))];
-    if (handles.length === 0) return new Map();
-    const rows = await this.prisma.message.groupBy({
-      by: ['contactHandle'],
-      where: { contactHandle: { in: handles }, direction: 'outbound', status: { in: ['queued', 'assigned', 'sending'] } },
-      _min: { seq: true },
-    });
-    return new Map(rows.filter((row) => row._min.seq !== null).map((row) => [row.contactHandle, row._min.seq!]));
+    const contacts = new Map<string, GateContact>();
+    const oldestOpen = new Map<string, bigint>();
+    if (handles.length === 0) return { contacts, oldestOpen };
+    const rows = await this.prisma.$queryRaw<ContactTurnRow[]>`
+      SELECT h.handle, c.last_inbound_at, c.last_outbound_at, c.unanswered,
+             (SELECT min(m.seq) FROM messages m
+               WHERE m.contact_handle = h.handle AND m.direction = 'outbound'
+                 AND m.status IN ('queued', 'assigned', 'sending')) AS oldest_open
+        FROM unnest(${handles}::text[]) AS h(handle)
+        LEFT JOIN contacts c ON c.handle = h.handle`;
+    for (const row of rows) {
+      const lastTouch = Math.max(row.last_inbound_at?.getTime() ?? 0, row.last_outbound_at?.getTime() ?? 0);
+      contacts.set(row.handle, {
+        handle: row.handle,
+        isNew: now.getTime() - lastTouch > 30 * DAY_MS,
+        wroteRecently: !!row.last_inbound_at && now.getTime() - row.last_inbound_at.getTime() <= DAY_MS,
+        unanswered: row.unanswered ?? 0,
+      });
+      if (row.oldest_open !== null) oldestOpen.set(row.handle, BigInt(row.oldest_open));
+    }
+    return { contacts, oldestOpen };
   }
+}
 
-  private async contactsOf(messages: Message[], now: Date): Promise<Map<string, GateContact>> {
-    const handles = [...new Set(messages.map((m) => m.contactHandle))];
-    const rows = await this.prisma.contact.findMany({ where: { handle: { in: handles } } });
-    const byHandle = new Map(rows.map((row) => [row.handle, row]));
-    return new Map(
-      handles.map((handle) => {
-        const row = byHandle.get(handle);
-        const lastTouch = Math.max(row?.lastInboundAt?.getTime() ?? 0, row?.lastOutboundAt?.getTime() ?? 0);
-        return [
-          handle,
-          {
-            handle,
-            isNew: now.getTime() - lastTouch > 30 * DAY_MS,
-            wroteRecently: !!row?.lastInboundAt && now.getTime() - row.lastInboundAt.getTime() <= DAY_MS,
-            unanswered: row?.unanswered ?? 0,
-          },
-        ];
-      }),
-    );
-  }
+interface ContactTurnRow {
+  handle: string;
+  last_inbound_at: Date | null;
+  last_outbound_at: Date | null;
+  unanswered: number | null;
+  oldest_open: bigint | string | null;
 }
 
 function agentTarget(line: LineWithNode): AgentTarget {
