@@ -19,35 +19,43 @@ const SUBSCRIPTIONS_TTL_MS = 1_000;
 @Injectable()
 export class WebhookPublisher {
   private readonly signal = new EventEmitter();
-  private subscriptions: { types: Promise<Set<string>>; readAt: number } | undefined;
+  private subscriptions: { types: Set<string>; readAt: number } | undefined;
+  private generation = 0;
 
   constructor(private readonly repository: WebhookRepository) {}
 
   async publish(tx: Prisma.TransactionClient, type: string, data: Record<string, unknown>, at: Date = new Date()): Promise<number> {
-    if (!(await this.anySubscriber(type, tx))) return 0;
+    if (!(await this.hasSubscribers(type, tx))) return 0;
     const envelope: WebhookEnvelope = { type, timestamp: at.toISOString(), data };
     return this.repository.insertForSubscribers(type, envelope, tx);
   }
 
   /** Call after a transaction that created an endpoint committed. */
   subscriptionsChanged(): void {
+    this.generation += 1;
     this.subscriptions = undefined;
   }
 
-  // Read on the caller's transaction: a second pool connection per open transaction could starve the pool.
-  private async anySubscriber(type: string, tx: Prisma.TransactionClient): Promise<boolean> {
+  /**
+   * Whether an enabled endpoint may subscribe to `type` (as of at most SUBSCRIPTIONS_TTL_MS ago).
+   * Inside a transaction pass it: the read then uses the transaction's connection. (Waiting on a
+   * read shared with other callers could leave every pooled connection held by a transaction
+   * waiting for a read that needs one more: so each caller reads on its own client.)
+   */
+  async hasSubscribers(type: string, client: Prisma.TransactionClient = this.repository.client): Promise<boolean> {
     const now = Date.now();
-    if (!this.subscriptions || now - this.subscriptions.readAt > SUBSCRIPTIONS_TTL_MS) {
-      const types = this.repository.subscribedEventTypes(tx);
-      this.subscriptions = { types, readAt: now };
-      types.catch(() => (this.subscriptions = undefined));
+    let types = this.subscriptions && now - this.subscriptions.readAt <= SUBSCRIPTIONS_TTL_MS ? this.subscriptions.types : undefined;
+    if (!types) {
+      const generation = this.generation;
+      try {
+        types = await this.repository.subscribedEventTypes(client);
+      } catch {
+        return true; // cannot tell: let the INSERT decide
+      }
+      // An endpoint created while this read ran may be missing from it: keep it only if none was.
+      if (generation === this.generation) this.subscriptions = { types, readAt: now };
     }
-    try {
-      const types = await this.subscriptions.types;
-      return types.has(type) || types.has('*');
-    } catch {
-      return true; // cannot tell: let the INSERT decide
-    }
+    return types.has(type) || types.has('*');
   }
 
   /** Call after the transaction that published has committed: wakes a sender in this process. */

@@ -29,6 +29,11 @@ interface ClaimedRow {
 export class WebhookRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** The pool-backed client, for reads outside a transaction. */
+  get client(): Tx {
+    return this.prisma;
+  }
+
   createEndpoint(data: { id: string; url: string; events: string[]; secret: string }, tx: Tx = this.prisma) {
     return tx.webhookEndpoint.create({ data });
   }
