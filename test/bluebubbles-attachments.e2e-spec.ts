@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BlueBubblesDriver, type BlueBubblesDriverConfig } from '../apps/node-agent/src/drivers/bluebubbles/bluebubbles.driver.js';
 import type { DriverEvent, DriverSendRequest } from '../apps/node-agent/src/drivers/driver.js';
+import { startDriverWebhookReceiver, type DriverWebhookReceiver } from '@bridgefleet/testing/driver-webhook-receiver.js';
 import { FakeBlueBubbles } from '@bridgefleet/testing/fake-bluebubbles.js';
 
 /** Deterministic file content, so the bytes BlueBubbles received can be compared. */
@@ -49,31 +50,10 @@ async function startFileServer(): Promise<{ base: string; hits: string[]; close(
   };
 }
 
-/** Stands in for the agent's POST /bluebubbles/webhook route. */
-async function startWebhookReceiver(target: () => BlueBubblesDriver | undefined): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      try {
-        target()?.handleWebhook(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        res.writeHead(200).end();
-      } catch {
-        res.writeHead(400).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bluebubbles/webhook`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('bluebubbles driver sends attachments (fake BlueBubbles and a file server over HTTP)', () => {
   let fake: FakeBlueBubbles;
   let files: Awaited<ReturnType<typeof startFileServer>>;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let receiver: DriverWebhookReceiver;
   let driver: BlueBubblesDriver | undefined;
   let events: DriverEvent[];
   let now: Date;
@@ -109,7 +89,7 @@ describe('bluebubbles driver sends attachments (fake BlueBubbles and a file serv
     now = new Date();
     fake = await new FakeBlueBubbles().start();
     files = await startFileServer();
-    receiver = await startWebhookReceiver(() => driver);
+    receiver = await startDriverWebhookReceiver(() => driver);
   });
 
   afterEach(async () => {

@@ -1,36 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlueBubblesDriver, type BlueBubblesDriverConfig } from '../apps/node-agent/src/drivers/bluebubbles/bluebubbles.driver.js';
 import { InMemoryCursorStore } from '../apps/node-agent/src/drivers/bluebubbles/bluebubbles.config.js';
 import type { DriverEvent } from '../apps/node-agent/src/drivers/driver.js';
+import { startDriverWebhookReceiver, type DriverWebhookReceiver } from '@bridgefleet/testing/driver-webhook-receiver.js';
 import { FakeBlueBubbles } from '@bridgefleet/testing/fake-bluebubbles.js';
-
-/** Stands in for the agent's HTTP route: POST /bluebubbles/webhook → driver.handleWebhook. */
-async function startWebhookReceiver(target: () => BlueBubblesDriver | undefined): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      try {
-        target()?.handleWebhook(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        res.writeHead(200).end();
-      } catch {
-        res.writeHead(400).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bluebubbles/webhook`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('bluebubbles driver against a BlueBubbles server over HTTP', () => {
   let fake: FakeBlueBubbles;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let receiver: DriverWebhookReceiver;
   let driver: BlueBubblesDriver | undefined;
   let events: DriverEvent[];
   let now: Date;
@@ -60,7 +38,7 @@ describe('bluebubbles driver against a BlueBubbles server over HTTP', () => {
     events = [];
     now = new Date();
     fake = await new FakeBlueBubbles().start();
-    receiver = await startWebhookReceiver(() => driver);
+    receiver = await startDriverWebhookReceiver(() => driver);
   });
 
   afterEach(async () => {
