@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { HealthEvents } from '../health/health-events.js';
 import { StormGuardService } from '../health/storm-guard.service.js';
 import { Conflict } from '../http/problems.js';
+import { ReconcileLoop } from '../reconcile/reconcile-loop.js';
 import { RemediationEvents } from '../remediation/remediation-events.js';
 import { RemediationService } from '../remediation/remediation.service.js';
 import { FleetSettingsService } from '../settings/fleet-settings.service.js';
@@ -28,7 +29,7 @@ export class AutoRemediationReconciler implements OnApplicationBootstrap, OnModu
   private readonly logger = new Logger('auto-remediation');
   private readonly perNode = new Map<string, Promise<LadderDecision | null>>();
   private readonly unsubscribe: Array<() => void> = [];
-  private timer?: NodeJS.Timeout;
+  private readonly loop = new ReconcileLoop<void>('auto-remediation', () => this.reconcileAll(), undefined, this.logger);
 
   constructor(
     private readonly nodes: AutoRemediationRepository,
@@ -116,19 +117,11 @@ export class AutoRemediationReconciler implements OnApplicationBootstrap, OnModu
         if (event.automatic) reconcileQuietly(event.nodeId);
       }),
     );
-    const loop = () => {
-      this.reconcileAll()
-        .catch((error: unknown) => this.logger.warn(`auto-remediation pass failed: ${(error as Error).message}`))
-        .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(loop, this.config.AUTO_REMEDIATION_INTERVAL_MS).unref();
-        });
-    };
-    this.timer = setTimeout(loop, this.config.AUTO_REMEDIATION_INTERVAL_MS).unref();
+    this.loop.start(this.config.AUTO_REMEDIATION_INTERVAL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    await this.loop.stop();
     for (const stop of this.unsubscribe.splice(0)) stop();
     await Promise.allSettled([...this.perNode.values()]);
   }
