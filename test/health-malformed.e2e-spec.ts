@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { freshDatabase } from '@bridgefleet/testing/databases.js';
+import { waitFor } from '@bridgefleet/testing/eventually.js';
 import { createNode } from '@bridgefleet/testing/fleet-fixtures.js';
 import {
   HUGE_BODY_BYTES,
@@ -17,17 +18,6 @@ const MISSES = 3;
 // One probe at a time: if a slow-drip probe outlived its timeout it would starve every other node.
 const CONCURRENCY = 1;
 const WINDOW_INTERVALS = 10;
-
-/** Polls `read` until `done` holds; real time, bounded, for states the poller reaches by itself. */
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** What the audit reason of each broken agent's fall to unreachable must say. */
 const BROKEN: Array<{ mode: HealthStubMode; reason: RegExp }> = [

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, startTcpRelay, type AgentProcess, type TcpRelay } from '@bridgefleet/testing/agents.js';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
+import { waitFor } from '@bridgefleet/testing/eventually.js';
 import { createLine, createNode } from '@bridgefleet/testing/fleet-fixtures.js';
 import { startHealthAgentStub, type HealthAgentStub } from '@bridgefleet/testing/health-agent-stub.js';
 import { TEST_PG_ADMIN_URL } from '@bridgefleet/testing/services.js';
@@ -16,17 +17,6 @@ const MISSES = 3;
 const GOOD_TO_RECOVER = 2;
 // Scheduling on a busy 2-core CI box: the tick (10 ms), the DB write and our own polling of the API.
 const SLACK_MS = 250;
-
-/** Polls `read` until `done` holds; real time, bounded, for states that the poller reaches by itself. */
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * A real node agent (sim driver, its own process) behind a TCP relay on a fixed port, so

@@ -45,3 +45,18 @@ export async function settled<T>(
   }
   return value;
 }
+
+/**
+ * Polls `read` until `done` holds and returns that value (which may be falsy, unlike
+ * `eventually`); a throwing `read` fails at once. Real time, bounded, for states the
+ * system reaches by itself.
+ */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000, intervalMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
