@@ -5,12 +5,13 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { RedisService } from '../redis/redis.service.js';
-import { isAssignable, mustReassign } from './line-eligibility.js';
+import { isAssignable } from '@bridgefleet/policy/line-lifecycle.js';
+import { mustReassign } from './line-eligibility.js';
 import { LineSchedulerRepository } from './line-scheduler.repository.js';
 import { MessageTransitionsRepository } from './message-transitions.repository.js';
 import { NewContactHeadroom } from './new-contact-headroom.js';
 import { RoutingRepository, type RoutableLine, type RoutedLine } from './routing.repository.js';
-import { DispatchSettings } from './dispatch-settings.js';
+import { FleetSettingsService } from '../settings/fleet-settings.service.js';
 
 // How long the ring of assignable lines is reused. Reading every line per message made
 // routing O(lines) per message (bench:send: 26 msg/s at 1,000 lines); a pick from the
@@ -41,7 +42,7 @@ export class RouterService {
     private readonly transitions: MessageTransitionsRepository,
     private readonly scheduler: LineSchedulerRepository,
     private readonly headroom: NewContactHeadroom,
-    private readonly settings: DispatchSettings,
+    private readonly settings: FleetSettingsService,
     private readonly audit: AuditRepository,
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
@@ -68,7 +69,7 @@ export class RouterService {
     }
     const contact = await this.routing.contact(message.contactHandle);
     const current = contact?.lineId ? await this.routing.line(contact.lineId) : undefined;
-    const settings = await this.settings.current();
+    const settings = await this.settings.get();
     // A contact with messages still waiting on its old line stays there for now: the drain
     // worker moves it together with those messages, in order, so a new message can never
     // overtake an older one by leaving from another line first.
@@ -156,7 +157,7 @@ export class RouterService {
   /** Confirms a ring pick against its row (returned for the headroom check); a stale snapshot is dropped so the next route reads it afresh. */
   private async stillAssignable(lineId: string): Promise<RoutedLine | undefined> {
     const line = await this.routing.line(lineId);
-    if (line && isAssignable(line)) return line;
+    if (line && isAssignable(line, line.nodeHealth)) return line;
     this.ring = undefined;
     return undefined;
   }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
+import type { AdminState, HealthState, ReputationState } from '@bridgefleet/policy/line-lifecycle.js';
 
 export interface RoutableLine {
   id: string;
-  admin: string;
-  reputation: string;
-  nodeHealth: string;
+  admin: AdminState;
+  reputation: ReputationState;
+  nodeHealth: HealthState;
   nodeHealthChangedAt: Date | null;
 }
 

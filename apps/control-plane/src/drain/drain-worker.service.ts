@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DispatcherService } from '../dispatch/dispatcher.service.js';
-import { isAssignable } from '../dispatch/line-eligibility.js';
+import { isAssignable } from '@bridgefleet/policy/line-lifecycle.js';
 import { LineSchedulerRepository } from '../dispatch/line-scheduler.repository.js';
 import type { RoutableLine } from '../dispatch/routing.repository.js';
 import { StormGuardService } from '../health/storm-guard.service.js';
@@ -71,7 +71,7 @@ export class DrainWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const stormActive = this.storm.isStormActive();
     const sources = drainSources(lines, now, fleet.health.tolerationSeconds).filter((source) => !stormActive || !source.waitingOnly);
     if (sources.length === 0) return [];
-    const targets = lines.filter((line) => isAssignable(line) && !sources.some((source) => source.line.id === line.id));
+    const targets = lines.filter((line) => isAssignable(line, line.nodeHealth) && !sources.some((source) => source.line.id === line.id));
     if (targets.length === 0) return [];
     const load = await this.drain.contactCounts(targets.map((line) => line.id));
     const moves: DrainMove[] = [];
