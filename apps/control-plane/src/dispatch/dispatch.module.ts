@@ -5,7 +5,6 @@ import { MessagesModule } from '../messages/messages.module.js';
 import { OutboxHandlers } from '../outbox/outbox.handlers.js';
 import { WebhookPublisher } from '../webhooks/webhook.publisher.js';
 import { AgentClient } from './agent-client.js';
-import { DispatchSettings } from './dispatch-settings.js';
 import { DispatcherService } from './dispatcher.service.js';
 import { LineSchedulerRepository } from './line-scheduler.repository.js';
 import { MessageTransitionsRepository } from './message-transitions.repository.js';
@@ -25,7 +24,6 @@ import { SendGate } from './send-gate.js';
   imports: [MessagesModule, AgentEventsModule],
   providers: [
     AgentClient,
-    DispatchSettings,
     DispatcherService,
     LineSchedulerRepository,
     MessageTransitionsRepository,

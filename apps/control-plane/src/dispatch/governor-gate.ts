@@ -32,7 +32,7 @@ export class GovernorGate extends SendGate {
     super();
   }
 
-  async acquire(line: GateLine, contact: GateContact, _settings: unknown, now: Date): Promise<GateDecision> {
+  async acquire(line: GateLine, contact: GateContact, now: Date): Promise<GateDecision> {
     const result = await this.governor.tryAcquire(
       governed(line),
       { contact: contact.handle, newContact: contact.isNew, contactWroteRecently: contact.wroteRecently, unanswered: contact.unanswered },

@@ -65,10 +65,20 @@ export class MessageTransitionsRepository {
   }
 
   /** A history note without a status change (e.g. a retry scheduled), so operators see why a message waits. */
-  async note(messageId: string, status: MessageStatus, at: Date, detail: string, error?: string): Promise<void> {
+  async note(
+    messageId: string,
+    status: MessageStatus,
+    at: Date,
+    detail: string,
+    change: { error?: string; incrementAttempts?: boolean } = {},
+  ): Promise<void> {
+    const data = {
+      ...(change.error === undefined ? {} : { error: change.error }),
+      ...(change.incrementAttempts ? { attempts: { increment: 1 } } : {}),
+    };
     await this.prisma.$transaction([
       this.prisma.messageStatusEvent.create({ data: { messageId, status, at, detail } }),
-      ...(error === undefined ? [] : [this.prisma.message.update({ where: { id: messageId }, data: { error } })]),
+      ...(Object.keys(data).length ? [this.prisma.message.update({ where: { id: messageId }, data })] : []),
     ]);
   }
 }

@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import type { SendResult } from '@bridgefleet/contracts/agent.schema.js';
-import type { FleetSettings } from '@bridgefleet/contracts/fleet-settings.schema.js';
+import { effectiveLimits, type LimitOverrides } from '@bridgefleet/contracts/limits.schema.js';
 import type { Message } from '@bridgefleet/db/generated/client.js';
+import { isSendable } from '@bridgefleet/policy/line-lifecycle.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AgentClient, type AgentCallResult, type AgentTarget } from './agent-client.js';
-import { DispatchSettings } from './dispatch-settings.js';
-import { isSendable } from './line-eligibility.js';
+import { FleetSettingsService } from '../settings/fleet-settings.service.js';
 import { MessageTransitionsRepository } from './message-transitions.repository.js';
 import { SendGate, type GateContact, type GateLine } from './send-gate.js';
 
@@ -48,7 +48,7 @@ export class SendAttemptService {
     private readonly transitions: MessageTransitionsRepository,
     private readonly agent: AgentClient,
     private readonly gate: SendGate,
-    private readonly settings: DispatchSettings,
+    private readonly settings: FleetSettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
@@ -69,13 +69,13 @@ export class SendAttemptService {
     const now = this.clock.now();
     const line = await this.loadLine(lineId);
     if (!line) return { finished: head, nextAt: now.getTime() };
-    if (!isSendable({ admin: line.admin, reputation: line.reputation, nodeHealth: line.node.healthState })) {
+    if (!isSendable(line, line.node.healthState)) {
       // Messages wait on their line (the router reassigns contacts of lines gone for good),
       // but not past their validUntil: a Mac that is away is exactly when a backend wants
       // `expired` in time to fall back to SMS.
       return this.expireWaiting(lineId, head, now);
     }
-    const settings = await this.settings.current();
+    const settings = await this.settings.get();
     const messages = new Map((await this.transitions.findMany(head.slice(0, HEAD_WINDOW))).map((m) => [m.id, m]));
     const { contacts, oldestOpen } = await this.contactsOf([...messages.values()], now);
     const finished: string[] = [];
@@ -112,7 +112,7 @@ export class SendAttemptService {
         continue;
       }
       const contact = contacts.get(message.contactHandle)!;
-      const decision = await this.gate.acquire(gateLine(line), contact, settings, now);
+      const decision = await this.gate.acquire(gateLine(line), contact, now);
       if (!decision.allow) {
         this.deferrals.inc({ reason: decision.reason });
         this.logger.debug(`line ${lineId}: ${message.id} held (${decision.reason}) until ${decision.waitUntil.toISOString()}`);
@@ -121,9 +121,9 @@ export class SendAttemptService {
         blocked.add(message.contactHandle);
         continue;
       }
-      const sent = await this.attempt(line, message, contact, decision.reservation, settings, now);
+      const sent = await this.attempt(line, message, contact, decision.reservation, now);
       if (sent) finished.push(id);
-      const gapMs = Math.max(0, effectiveGapSeconds(line.limits, settings) * 1000);
+      const gapMs = effectiveLimits(settings.limits, line.limits as LimitOverrides).minGapSeconds * 1000;
       return { finished, nextAt: sent ? now.getTime() + gapMs : now.getTime() + this.retryDelay(message.attempts + 1) };
     }
     // A held message must not outlive its validUntil waiting for the governor's next slot (e.g. the
@@ -149,17 +149,9 @@ export class SendAttemptService {
   }
 
   /** Sends one message; true when it left the queue (sent or final), false when it will be retried. */
-  private async attempt(
-    line: LineWithNode,
-    message: Message,
-    contact: GateContact,
-    reservation: unknown,
-    settings: FleetSettings,
-    now: Date,
-  ): Promise<boolean> {
+  private async attempt(line: LineWithNode, message: Message, contact: GateContact, reservation: unknown, now: Date): Promise<boolean> {
     if (message.status === 'sending') {
-      await this.transitions.note(message.id, 'sending', now, `attempt ${message.attempts + 1}`);
-      await this.prisma.message.update({ where: { id: message.id }, data: { attempts: { increment: 1 } } });
+      await this.transitions.note(message.id, 'sending', now, `attempt ${message.attempts + 1}`, { incrementAttempts: true });
     } else {
       const moved = await this.transitions.advance(message.id, 'sending', now, {
         incrementAttempts: true,
@@ -181,7 +173,6 @@ export class SendAttemptService {
     }
     const final = await this.applyAgentAnswer(message, call, this.clock.now());
     if (final === 'retry' || final === 'failed') await this.gate.release(gateLine(line), contact, reservation, this.clock.now());
-    void settings;
     return final !== 'retry' && final !== 'pending';
   }
 
@@ -231,13 +222,9 @@ export class SendAttemptService {
       await this.transitions.advance(message.id, 'failed', at, { detail: `gave up after ${attempts} attempts: ${why}`, error: why });
       return 'failed';
     }
-    await this.transitions.note(
-      message.id,
-      'sending',
-      at,
-      `attempt ${attempts} did not conclude (${why}); will ask the agent and retry`,
-      why,
-    );
+    await this.transitions.note(message.id, 'sending', at, `attempt ${attempts} did not conclude (${why}); will ask the agent and retry`, {
+      error: why,
+    });
     return 'retry';
   }
 
@@ -303,9 +290,4 @@ function gateLine(line: LineWithNode): GateLine {
     limits: line.limits,
     warmupStartedAt: line.warmupStartedAt,
   };
-}
-
-function effectiveGapSeconds(overrides: unknown, settings: FleetSettings): number {
-  const own = (overrides as { minGapSeconds?: number } | null)?.minGapSeconds;
-  return typeof own === 'number' ? own : settings.limits.minGapSeconds;
 }

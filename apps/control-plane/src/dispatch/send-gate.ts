@@ -1,5 +1,3 @@
-import type { FleetSettings } from '@bridgefleet/contracts/fleet-settings.schema.js';
-
 export interface GateLine {
   id: string;
   admin: string;
@@ -33,7 +31,7 @@ export type GateDecision =
  * message now (atomically, across processes), or say why not and until when.
  */
 export abstract class SendGate {
-  abstract acquire(line: GateLine, contact: GateContact, settings: FleetSettings, now: Date): Promise<GateDecision>;
+  abstract acquire(line: GateLine, contact: GateContact, now: Date): Promise<GateDecision>;
   /** Gives a reservation back when the message did not reach Apple. */
   abstract release(line: GateLine, contact: GateContact, reservation: unknown, now: Date): Promise<void>;
   /** An inbound message: feeds the send:receive ratio and the contact's reply window. */
