@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { LineSchedulerRepository } from './line-scheduler.repository.js';
 import { SendAttemptService } from './send-attempt.service.js';
@@ -34,8 +35,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    const roles = this.config.ROLES;
-    if (!this.config.DISPATCH_ENABLED || !(roles.includes('worker') || roles.includes('all'))) return;
+    if (!this.config.DISPATCH_ENABLED || !runsRole(this.config, 'worker')) return;
     this.start();
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { GovernorService } from '../governor/governor.service.js';
@@ -47,8 +48,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    const roles = this.config.ROLES;
-    if (!this.config.DISPATCH_ENABLED || !(roles.includes('worker') || roles.includes('all'))) return;
+    if (!this.config.DISPATCH_ENABLED || !runsRole(this.config, 'worker')) return;
     const tick = () => {
       this.runIfLeader()
         .catch((error: Error) => this.logger.warn(`reconcile: ${error.message}`))

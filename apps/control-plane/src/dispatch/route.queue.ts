@@ -3,6 +3,7 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { DispatcherService } from './dispatcher.service.js';
 import { RouterService } from './router.service.js';
 
@@ -70,8 +71,7 @@ export class RouteQueue implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   onApplicationBootstrap(): void {
-    const roles = this.config.ROLES;
-    if (!this.config.DISPATCH_ENABLED || !(roles.includes('worker') || roles.includes('all'))) return;
+    if (!this.config.DISPATCH_ENABLED || !runsRole(this.config, 'worker')) return;
     this.worker = new Worker<RouteJob>(QUEUE, (job, token) => this.process(job, token), {
       connection: this.connection(),
       prefix: this.prefix,
@@ -91,7 +91,7 @@ export class RouteQueue implements OnApplicationBootstrap, OnApplicationShutdown
       return;
     }
     if (outcome === 'waiting_for_line') {
-      const waits = Number(job.data && (job as Job & { attemptsStarted?: number }).attemptsStarted) || 0;
+      const waits = job.attemptsStarted ?? 0;
       const delay = WAIT_FOR_LINE_MS[Math.min(waits, WAIT_FOR_LINE_MS.length - 1)]!;
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
