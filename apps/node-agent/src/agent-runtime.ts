@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { systemTimers, type Timers } from './clock/clock.js';
+import { repeatPass } from './clock/repeating-pass.js';
 import type { AgentConfig } from './config.js';
 import { createDriver } from './drivers/create-driver.js';
 import { SimDriver } from './drivers/sim/sim.driver.js';
@@ -58,9 +59,12 @@ export async function startAgent(config: AgentConfig, timers: Timers = systemTim
   flusher.start();
 
   await agent.start();
-  let reconcileTimer = timers.setTimeout(function again() {
-    void agent.reconcilePending().finally(() => (reconcileTimer = timers.setTimeout(again, config.AGENT_RECONCILE_INTERVAL_MS)));
-  }, config.AGENT_RECONCILE_INTERVAL_MS);
+  const reconciling = repeatPass(
+    timers,
+    config.AGENT_RECONCILE_INTERVAL_MS,
+    () => agent.reconcilePending(),
+    (error) => log.error({ err: error.message }, 'reconcile pass failed'),
+  );
 
   const endpoint: AgentEndpoint = {
     agent,
@@ -84,7 +88,7 @@ export async function startAgent(config: AgentConfig, timers: Timers = systemTim
     agent,
     flusher,
     async close() {
-      timers.clearTimeout(reconcileTimer);
+      reconciling.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await flusher.stop();

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { AGENT_VERSION, listen } from '../agent-runtime.js';
-import { systemTimers, type TimerHandle, type Timers } from '../clock/clock.js';
+import { systemTimers, type Timers } from '../clock/clock.js';
+import { repeatPass } from '../clock/repeating-pass.js';
 import { SimFleetConfigSchema, type SimFleetConfig } from '../config.js';
 import { simOptionsFrom } from '../drivers/sim/sim-options.js';
 import { SimSentBook } from '../drivers/sim/sim-sent-book.js';
@@ -131,13 +132,14 @@ export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet>
   });
 
   // One timer for the whole fleet: only agents with unsettled sends are asked.
-  let reconcileTimer: TimerHandle | undefined;
-  const reconcileEvery = options.reconcileIntervalMs ?? 30_000;
-  const reconcile = async () => {
-    for (const node of nodes) if (node.agent.hasPending()) await node.agent.reconcilePending();
-    reconcileTimer = timers.setTimeout(() => void reconcile(), reconcileEvery);
-  };
-  reconcileTimer = timers.setTimeout(() => void reconcile(), reconcileEvery);
+  const reconciling = repeatPass(
+    timers,
+    options.reconcileIntervalMs ?? 30_000,
+    async () => {
+      for (const node of nodes) if (node.agent.hasPending()) await node.agent.reconcilePending();
+    },
+    (error) => log.error({ err: error.message }, 'reconcile pass failed'),
+  );
   flusher.start();
 
   const register = async () => {
@@ -153,7 +155,7 @@ export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet>
     flusher,
     register,
     async close() {
-      timers.clearTimeout(reconcileTimer);
+      reconciling.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
