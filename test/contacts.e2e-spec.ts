@@ -1,24 +1,20 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
+import { startApiOnlyFleet, type ApiOnlyFleet } from '@bridgefleet/testing/api-only-fleet.js';
+import type { TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { createLine, createNode, uniquePhoneNumber } from '@bridgefleet/testing/fleet-fixtures.js';
 
-// API role only: no poller or workers changing nodes and lines behind the assertions.
-const API_ONLY = { ROLES: 'api' };
-
 describe('contacts', () => {
+  let fleet: ApiOnlyFleet;
   let cp: TestControlPlane;
   let db: pg.Client;
   let node: any;
   beforeAll(async () => {
-    cp = await startControlPlane(API_ONLY);
-    db = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await db.connect();
-    node = await createNode(cp);
+    fleet = await startApiOnlyFleet();
+    ({ cp, db, node } = fleet);
   });
   afterAll(async () => {
-    await db?.end();
-    await cp?.close();
+    await fleet?.close();
   });
 
   const path = (handle: string) => `/v1/contacts/${encodeURIComponent(handle)}`;

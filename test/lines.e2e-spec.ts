@@ -3,6 +3,7 @@ import { DEFAULT_GOVERNOR_TUNING } from '@bridgefleet/policy/governor/governor-t
 import { warmupCaps } from '@bridgefleet/policy/governor/warmup.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governorDay } from '@bridgefleet/policy/governor-day.js';
+import { startApiOnlyFleet, type ApiOnlyFleet } from '@bridgefleet/testing/api-only-fleet.js';
 import { startControlPlane, type TestControlPlane } from '@bridgefleet/testing/control-plane.js';
 import { createLine, createNode, uniquePhoneNumber } from '@bridgefleet/testing/fleet-fixtures.js';
 
@@ -10,18 +11,16 @@ import { createLine, createNode, uniquePhoneNumber } from '@bridgefleet/testing/
 const API_ONLY = { ROLES: 'api' };
 
 describe('lines', () => {
+  let fleet: ApiOnlyFleet;
   let cp: TestControlPlane;
   let db: pg.Client;
   let node: any;
   beforeAll(async () => {
-    cp = await startControlPlane(API_ONLY);
-    db = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await db.connect();
-    node = await createNode(cp);
+    fleet = await startApiOnlyFleet();
+    ({ cp, db, node } = fleet);
   });
   afterAll(async () => {
-    await db?.end();
-    await cp?.close();
+    await fleet?.close();
   });
 
   const auditOf = async (id: string) => (await cp.admin.get(`/v1/audit?targetId=${id}`)).body.items as any[];
