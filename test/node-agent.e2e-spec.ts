@@ -98,6 +98,13 @@ describe('node agent API', () => {
     expect((await agent.client.get('/v1/availability?address=%2B12065550000')).body).toEqual({ address: '+12065550000', imessage: false });
     expect((await agent.client.get('/v1/availability?address=%2B12065551234')).body.imessage).toBe(true);
     expect((await agent.client.get(`/v1/sends/${randomUUID()}`)).status).toBe(404);
+    // A route nobody serves, with a body left unread: 404 problem+json, and the connection still answers.
+    for (const response of [await agent.client.post('/v1/nowhere', { x: 1 }), await agent.sim.post('/sim/nowhere', { x: 1 })]) {
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body.detail).toMatch(/^No route POST \/(v1|sim)\/nowhere\.$/);
+    }
+    expect((await agent.client.get('/health')).status).toBe(200);
   });
 
   it('fails a send to a recipient without iMessage, and serves the sim faults', async () => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { SimDriver } from '../drivers/sim/sim.driver.js';
 import type { NodeAgent } from '../node-agent.js';
 import { bearerMatches } from './bearer.js';
-import { BadRequest, parseOrThrow, readJson, sendJson, sendProblem } from './http-io.js';
+import { BadRequest, parseOrThrow, readJson, sendJson, sendNoRoute, sendProblem } from './http-io.js';
 import { handleSimRequest } from './sim-routes.js';
 
 /** One agent as the HTTP layer sees it; a fleet serves many of these from one server. */
@@ -65,16 +65,12 @@ async function route(agent: NodeAgent, req: IncomingMessage, res: ServerResponse
     const { address } = parseOrThrow(AvailabilityQuery, Object.fromEntries(query), 'query');
     return sendJson(res, 200, { address, imessage: await agent.availability(address) });
   }
-  req.resume();
-  return sendProblem(res, 404, 'Not found', `No route ${method} ${path}.`);
+  return sendNoRoute(req, res, path);
 }
 
 async function handleSimRoute(endpoint: AgentEndpoint, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   // The simulator's controls have no credential, so they answer only on loopback.
-  if (!endpoint.sim || !isLoopback(req.socket.remoteAddress)) {
-    req.resume();
-    return sendProblem(res, 404, 'Not found', `No route ${req.method} ${path}.`);
-  }
+  if (!endpoint.sim || !isLoopback(req.socket.remoteAddress)) return sendNoRoute(req, res, path);
   return handleSimRequest(endpoint.sim, endpoint.agent, req, res, path);
 }
 

@@ -21,6 +21,12 @@ export function sendProblem(
   res.end(body);
 }
 
+/** 404 for a path no route serves; the unread body is drained so the connection can be reused. */
+export function sendNoRoute(req: IncomingMessage, res: ServerResponse, path: string): void {
+  req.resume();
+  sendProblem(res, 404, 'Not found', `No route ${req.method ?? 'GET'} ${path}.`);
+}
+
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { SimDriver } from '../drivers/sim/sim.driver.js';
 import type { NodeAgent } from '../node-agent.js';
-import { parseOrThrow, readJson, sendJson, sendProblem } from './http-io.js';
+import { parseOrThrow, readJson, sendJson, sendNoRoute } from './http-io.js';
 
 const InboundBody = z.strictObject({ from: z.string().min(3).max(254), body: z.string().max(20_000).optional() });
 const FaultsBody = z.strictObject({
@@ -35,6 +35,5 @@ export async function handleSimRequest(
   }
   if (path === '/sim/sent' && method === 'GET') return sendJson(res, 200, { items: sim.sent() });
   if (path === '/sim/state' && method === 'GET') return sendJson(res, 200, sim.state());
-  req.resume();
-  return sendProblem(res, 404, 'Not found', `No route ${method} ${path}.`);
+  return sendNoRoute(req, res, path);
 }
