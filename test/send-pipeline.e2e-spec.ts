@@ -109,18 +109,30 @@ describe('send pipeline: assignment and exactly-once delivery', () => {
     expect(order).toEqual(ids);
   });
 
-  it('keeps a new contact’s messages in order although they are routed in parallel', async () => {
+  it('keeps a contact’s messages in order when a later one is routed before an earlier one', async () => {
+    const lines = world.fleet.nodes.map((node) => node.lineId!);
+    // With every line cordoned the first message cannot be routed: its route job waits (real-time delay).
+    for (const id of lines) expect((await world.cp.admin.post(`/v1/lines/${id}/cordon`, {})).status).toBe(200);
     const contact = newContact();
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i += 1) ids.push(await send(world, contact, `burst ${i}`));
-    await eventually(async () => allSent(world).filter((entry) => entry.to === contact).length === 6, 'six sends', {
-      tick: () => world.clock.advance(300),
+    const first = await send(world, contact, 'written first');
+    await eventually(async () => (await statusOf(world, first)).status === 'queued', 'first held unrouted');
+    // Let its route job fail once more while every line is cordoned: its next try is then 5 s
+    // away (route.queue WAIT_FOR_LINE_MS, BullMQ's real-time delay), the window for the second.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    for (const id of lines) expect((await world.cp.admin.post(`/v1/lines/${id}/uncordon`, {})).status).toBe(200);
+    // The second is routed at once and reaches a line while the first is still waiting to be routed.
+    const second = await send(world, contact, 'written second');
+    await eventually(async () => (await statusOf(world, second)).status !== 'queued', 'second routed first');
+    expect((await statusOf(world, first)).status).toBe('queued');
+
+    await eventually(async () => allSent(world).filter((entry) => entry.to === contact).length === 2, 'both sent', {
+      tick: () => world.clock.advance(100),
     });
     const order = allSent(world)
       .filter((entry) => entry.to === contact)
-      .sort((a, b) => a.at.localeCompare(b.at))
+      .sort((x, y) => x.at.localeCompare(y.at))
       .map((entry) => entry.messageId);
-    expect(order).toEqual(ids);
+    expect(order).toEqual([first, second]);
   });
 
   it('reassigns a contact off a retired line and says so with a contact.reassigned webhook', async () => {
