@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { withTimeout } from '../database/prisma.service.js';
+import { WakeablePollLoop } from '../reconcile/wakeable-poll-loop.js';
 import { OutboxHandlers, type OutboxEntry } from './outbox.handlers.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxWriter } from './outbox.writer.js';
@@ -23,10 +24,7 @@ const MAX_TRACKED_FAILURES = 1_000;
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('outbox');
   private readonly failures = new Map<bigint, { count: number; retryAt: number }>();
-  private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
-  private pendingWake = false;
+  private readonly loop: WakeablePollLoop;
   private stopListening: (() => void) | undefined;
   private batchBackoffMs = 0;
 
@@ -35,25 +33,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly handlers: OutboxHandlers,
     private readonly writer: OutboxWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.loop = new WakeablePollLoop({
+      name: 'outbox relay',
+      logger: this.logger,
+      pollMs: config.OUTBOX_POLL_MS,
+      pass: async () => (await this.relayOnce()) >= BATCH,
+      backoffMs: () => this.batchBackoffMs,
+      onError: () => {
+        this.batchBackoffMs = nextBackoff(this.batchBackoffMs);
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.ROLES.some((role) => role === 'worker' || role === 'all')) return;
-    this.running = true;
     this.stopListening = this.writer.onCommitted(() => this.nudge());
-    this.loopDone = this.loop();
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
     this.stopListening?.();
-    this.nudge();
-    await this.loopDone;
+    await this.loop.stop();
   }
 
   nudge(): void {
-    this.pendingWake = true;
-    this.wake?.();
+    this.loop.nudge();
   }
 
   /** One pass over the table; returns how many rows it saw (tests and drains use it). */
@@ -89,38 +94,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(`outbox ${entry.topic} #${entry.id} failed (try ${count}): ${(error as Error).message}`);
       return false;
     }
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let seen = 0;
-      this.pendingWake = false;
-      try {
-        seen = await this.relayOnce();
-      } catch (error) {
-        this.batchBackoffMs = nextBackoff(this.batchBackoffMs);
-        this.logger.warn(`outbox relay: ${(error as Error).message}`);
-      }
-      if (!this.running) break;
-      if (seen >= BATCH && this.batchBackoffMs === 0) continue;
-      await this.sleep(this.batchBackoffMs || this.config.OUTBOX_POLL_MS);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.pendingWake && this.batchBackoffMs === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      // A commit wakes the relay early, except while it backs off from a failing dependency.
-      this.wake = () => {
-        if (this.batchBackoffMs === 0 || !this.running) finish();
-      };
-    });
   }
 }
 

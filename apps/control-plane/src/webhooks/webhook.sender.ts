@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { WakeablePollLoop } from '../reconcile/wakeable-poll-loop.js';
 import { judgeTry, parseRetrySchedule, type TryResult } from './retry-schedule.js';
 import { signWebhook } from './webhook-signature.js';
 import { WebhookPublisher } from './webhook.publisher.js';
@@ -24,10 +25,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('webhooks');
   private readonly schedule: number[];
   private readonly results: Counter<'result'>;
-  private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
-  private pendingWake = false;
+  private readonly loop: WakeablePollLoop;
   private stopListening: (() => void) | undefined;
 
   constructor(
@@ -45,25 +43,27 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       labelNames: ['result'] as const,
       registers: [metrics.registry],
     });
+    this.loop = new WakeablePollLoop({
+      name: 'webhook sender',
+      logger: this.logger,
+      pollMs: config.WEBHOOK_POLL_MS,
+      pass: async () => (await this.sendDue()) >= BATCH,
+    });
   }
 
   onApplicationBootstrap(): void {
     if (!this.config.ROLES.some((role) => role === 'worker' || role === 'all')) return;
-    this.running = true;
     this.stopListening = this.publisher.onCommitted(() => this.nudge());
-    this.loopDone = this.loop();
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
     this.stopListening?.();
-    this.nudge();
-    await this.loopDone;
+    await this.loop.stop();
   }
 
   nudge(): void {
-    this.pendingWake = true;
-    this.wake?.();
+    this.loop.nudge();
   }
 
   /** Sends every delivery due now, once; returns how many it tried. */
@@ -140,33 +140,5 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       }
     });
     this.logger.warn(`webhook endpoint ${delivery.endpointId} answered 410 Gone: disabled`);
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let tried = 0;
-      this.pendingWake = false;
-      try {
-        tried = await this.sendDue();
-      } catch (error) {
-        this.logger.warn(`webhook sender: ${(error as Error).message}`);
-      }
-      if (!this.running) break;
-      if (tried >= BATCH) continue;
-      await this.sleep(this.config.WEBHOOK_POLL_MS);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.pendingWake) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wake = finish;
-    });
   }
 }
