@@ -151,6 +151,8 @@ describe('remediation API', () => {
     expect(finish.detail).toMatchObject({ runId: run.id, runbook: 'say', exitCode: 3 });
     expect(finish.detail.steps.map((s: any) => s.exitCode)).toEqual([0, 3]);
     expect(finish.detail.durationMs).toBeGreaterThanOrEqual(0);
+    // The recorded duration is the run's own start to finish, not a fallback.
+    expect(finish.detail.durationMs).toBe(Date.parse(run.finishedAt) - Date.parse(run.startedAt));
 
     await expect.poll(() => finished.find((event) => event.runId === run.id)).toMatchObject({ status: 'failed', exitCode: 3, nodeId });
     const listed = await oncall.get(`/v1/nodes/${nodeId}/remediations`);

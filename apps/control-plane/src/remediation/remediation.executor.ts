@@ -63,8 +63,9 @@ export class RemediationExecutor implements OnModuleDestroy {
   private async execute(runId: string): Promise<void> {
     const run = await this.runs.findById(runId);
     if (!run) return;
+    const startedAt = this.clock.now();
     const started = await this.runs.transaction(async (tx) => {
-      if (!(await this.runs.markRunning(run.id, this.clock.now(), tx))) return false;
+      if (!(await this.runs.markRunning(run.id, startedAt, tx))) return false;
       await this.audit.record(
         {
           actor: run.requestedBy,
@@ -85,7 +86,7 @@ export class RemediationExecutor implements OnModuleDestroy {
     } catch (error) {
       outcome = { status: 'failed', exitCode: null, steps: [], error: describe(error) };
     }
-    await this.finish(run, outcome);
+    await this.finish({ ...run, startedAt }, outcome);
   }
 
   private async runOverSsh(run: RemediationRunRow): Promise<Outcome> {
@@ -115,8 +116,8 @@ export class RemediationExecutor implements OnModuleDestroy {
 
   private async finish(run: RemediationRunRow, outcome: Outcome): Promise<void> {
     const finishedAt = this.clock.now();
-    const startedAt = run.startedAt ?? (await this.runs.findById(run.id))?.startedAt ?? null;
-    const durationMs = startedAt ? finishedAt.getTime() - startedAt.getTime() : 0;
+    // `run` carries the start time this process set, or (reaped) the one stored; null if it never started.
+    const durationMs = run.startedAt ? finishedAt.getTime() - run.startedAt.getTime() : 0;
     const finished = await this.runs.transaction(async (tx) => {
       const changed = await this.runs.finish(
         run.id,
