@@ -66,6 +66,24 @@ describe('line scheduler (Lua on Redis)', () => {
     expect(ready).toBeNull();
   });
 
+  it('enqueues a page of messages in one round trip, counting only those not queued yet', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    await scheduler.enqueue(a, 'p1', 1n, 30_000);
+    const added = await scheduler.enqueueMany(
+      [
+        { lineId: a, messageId: 'p1', seq: 1n },
+        { lineId: a, messageId: 'p2', seq: 2n },
+        { lineId: b, messageId: 'p3', seq: 3n },
+      ],
+      30_000,
+    );
+    expect(added).toBe(2);
+    expect(await scheduler.head(a, 10)).toEqual(['p1', 'p2']);
+    expect(await scheduler.head(b, 10)).toEqual(['p3']);
+    expect(await scheduler.enqueueMany([], 30_000)).toBe(0);
+  });
+
   it('spreads lines over shards whose keys share one hash tag each', () => {
     const many = new LineSchedulerRepository(redis, { ...config, DISPATCH_SHARDS: 8 });
     const shards = new Set(Array.from({ length: 200 }, () => many.shardOf(randomUUID())));

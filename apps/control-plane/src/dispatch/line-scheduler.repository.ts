@@ -65,6 +65,26 @@ export class LineSchedulerRepository {
     return (await this.redis.bfEnqueue(k.ready, k.inflight, k.queue(lineId), lineId, messageId, seq.toString(), now)) === 1;
   }
 
+  /**
+   * enqueue() for many messages in one round trip (the reconciler re-queues a whole page
+   * of PostgreSQL rows); returns how many were not already queued.
+   */
+  async enqueueMany(items: Array<{ lineId: string; messageId: string; seq: bigint }>, now: number): Promise<number> {
+    if (items.length === 0) return 0;
+    const pipeline = this.redis.pipeline() as unknown as {
+      bfEnqueue: (...args: (string | number)[]) => void;
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
+    for (const { lineId, messageId, seq } of items) {
+      const k = this.keys(this.shardOf(lineId));
+      pipeline.bfEnqueue(k.ready, k.inflight, k.queue(lineId), lineId, messageId, seq.toString(), now);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const failed = replies.find(([error]) => error);
+    if (failed) throw failed[0]!;
+    return replies.filter(([, added]) => added === 1).length;
+  }
+
   /** Leases the next line of the shard that may send now; else when the next one will be. */
   async claimNext(shard: number, now: number, leaseMs: number): Promise<Claim | { nextReadyAt: number | undefined }> {
     const k = this.keys(shard);

@@ -96,15 +96,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         orderBy: { seq: 'asc' },
         take: PAGE,
       });
+      const onLines: Array<{ lineId: string; messageId: string; seq: bigint }> = [];
       for (const row of rows) {
         if (row.status === 'queued') {
           if (now.getTime() - row.createdAt.getTime() < QUEUED_GRACE_MS) continue;
           await this.routeQueue.requeue(row.id);
           report.requeuedForRouting += 1;
-        } else if (row.lineId && (await this.scheduler.enqueue(row.lineId, row.id, row.seq, now.getTime()))) {
-          report.requeuedOnLines += 1;
+        } else if (row.lineId) {
+          onLines.push({ lineId: row.lineId, messageId: row.id, seq: row.seq });
         }
       }
+      // One round trip per page, not one per message: every pass walks every waiting message.
+      report.requeuedOnLines += await this.scheduler.enqueueMany(onLines, now.getTime());
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.seq;
     }
