@@ -4,6 +4,7 @@ import { CLOCK, type Clock } from '../clock/clock.js';
 import { ReconcileLoop } from '../reconcile/reconcile-loop.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DispatcherService } from '../dispatch/dispatcher.service.js';
 import { isAssignable } from '@bridgefleet/policy/line-lifecycle.js';
@@ -145,13 +146,8 @@ export class DrainWorker implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private get enabled(): boolean {
-    const roles = this.config.ROLES;
-    return this.config.DISPATCH_ENABLED && (roles.includes('worker') || roles.includes('all'));
-  }
-
   onApplicationBootstrap(): void {
-    if (!this.enabled) return;
+    if (!this.config.DISPATCH_ENABLED || !runsRole(this.config, 'worker')) return;
     this.loop.start(this.config.RECONCILE_INTERVAL_MS);
   }
 

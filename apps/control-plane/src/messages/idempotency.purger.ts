@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -20,7 +21,7 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.ROLES.some((role) => role === 'worker' || role === 'all')) return;
+    if (!runsRole(this.config, 'worker')) return;
     this.timer = setInterval(() => void this.purge(), PURGE_EVERY_MS);
     this.timer.unref();
   }

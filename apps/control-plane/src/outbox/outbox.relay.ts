@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { withTimeout } from '../database/prisma.service.js';
 import { WakeablePollLoop } from '../reconcile/wakeable-poll-loop.js';
 import { OutboxHandlers, type OutboxEntry } from './outbox.handlers.js';
@@ -47,7 +48,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.ROLES.some((role) => role === 'worker' || role === 'all')) return;
+    if (!runsRole(this.config, 'worker')) return;
     this.stopListening = this.writer.onCommitted(() => this.nudge());
     this.loop.start();
   }

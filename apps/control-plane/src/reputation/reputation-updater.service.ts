@@ -8,6 +8,7 @@ import { CLOCK, type Clock } from '../clock/clock.js';
 import { ReconcileLoop } from '../reconcile/reconcile-loop.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { GovernorService } from '../governor/governor.service.js';
 import { InvalidTransition } from '../http/problems.js';
 import { storedOverrides } from '../lines/line-view.builder.js';
@@ -93,13 +94,8 @@ export class ReputationUpdater implements OnApplicationBootstrap, OnModuleDestro
     return { lineId: line.id, ...decision };
   }
 
-  private get enabled(): boolean {
-    const roles = this.config.ROLES;
-    return roles.includes('worker') || roles.includes('all');
-  }
-
   onApplicationBootstrap(): void {
-    if (!this.enabled) return;
+    if (!runsRole(this.config, 'worker')) return;
     this.loop.start(this.config.RECONCILE_INTERVAL_MS);
   }
 

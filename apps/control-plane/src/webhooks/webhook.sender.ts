@@ -4,6 +4,7 @@ import { WEBHOOK_HEADERS } from '@bridgefleet/contracts/webhooks.schema.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { WakeablePollLoop } from '../reconcile/wakeable-poll-loop.js';
@@ -52,7 +53,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.ROLES.some((role) => role === 'worker' || role === 'all')) return;
+    if (!runsRole(this.config, 'worker')) return;
     this.stopListening = this.publisher.onCommitted(() => this.nudge());
     this.loop.start();
   }
