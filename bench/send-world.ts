@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { generateApiKey } from '../apps/control-plane/src/auth/api-key-format.js';
+import { generateApiKey } from '@bridgefleet/contracts/api-key-format.js';
 import { ask, startChild, stopChild } from './send-processes.js';
 
 /** Every cap at its maximum, no gap, no warm-up, the ratio and unanswered rules out of reach. */

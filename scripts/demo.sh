@@ -53,7 +53,7 @@ if [ ! -s "$KEY_FILE" ]; then
   (
     umask 077
     node --input-type=module -e \
-      "import { generateApiKey } from './dist/apps/control-plane/src/auth/api-key-format.js'; process.stdout.write(generateApiKey().key + '\n');" \
+      "import { generateApiKey } from './dist/libs/contracts/src/api-key-format.js'; process.stdout.write(generateApiKey().key + '\n');" \
       >"$KEY_FILE"
   )
 fi

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey } from '../apps/control-plane/src/auth/api-key-format.js';
+import { generateApiKey } from '@bridgefleet/contracts/api-key-format.js';
 import { createControlPlane } from '../apps/control-plane/src/bootstrap.js';
 import { loadConfig } from '../apps/control-plane/src/config/load-config.js';
 import { eventually } from '@bridgefleet/testing/eventually.js';

@@ -8,7 +8,7 @@ import { RunbookCatalog } from '@bridgefleet/runbooks/runbook-catalog.js';
 import { loadRunbookFile } from '@bridgefleet/runbooks/runbook-file.js';
 import type { SshTarget } from '@bridgefleet/runbooks/ssh-connection.js';
 import { runRunbook, type RunResult } from '@bridgefleet/runbooks/ssh-runner.js';
-import { formatRunOutput } from '../../control-plane/src/remediation/run-output.js';
+import { formatRunOutput } from '@bridgefleet/runbooks/run-output.js';
 import type { Context } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { NodeCache } from './node-cache.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { generateApiKey } from '../../../apps/control-plane/src/auth/api-key-format.js';
+import { generateApiKey } from '@bridgefleet/contracts/api-key-format.js';
 import { ApiClient } from './api-client.js';
 import { eventually } from './eventually.js';
 import { freeLoopbackPort } from './redis-server.js';

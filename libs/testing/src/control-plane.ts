@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createControlPlane } from '../../../apps/control-plane/src/bootstrap.js';
 import type { AppConfig } from '../../../apps/control-plane/src/config/config.schema.js';
 import { loadConfig } from '../../../apps/control-plane/src/config/load-config.js';
-import { generateApiKey } from '../../../apps/control-plane/src/auth/api-key-format.js';
+import { generateApiKey } from '@bridgefleet/contracts/api-key-format.js';
 import type { AppOverrides } from '../../../apps/control-plane/src/app.module.js';
 import { ApiClient } from './api-client.js';
 

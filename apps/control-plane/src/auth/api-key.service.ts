@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { NotFound } from '../http/problems.js';
-import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '@bridgefleet/contracts/api-key-format.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import type { Principal } from './principal.js';
 

@@ -10,7 +10,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { RemediationEvents } from './remediation-events.js';
 import { RemediationRepository, type RemediationRunRow } from './remediation.repository.js';
 import { RUNBOOK_CATALOG } from './runbook-catalog.provider.js';
-import { formatRunOutput } from './run-output.js';
+import { formatRunOutput } from '@bridgefleet/runbooks/run-output.js';
 import { SshCredentials } from './ssh-credentials.js';
 import { toFinishedEvent } from './run-view.js';
 

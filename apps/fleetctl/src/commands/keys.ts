@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import pg from 'pg';
-import { generateApiKey } from '../../../control-plane/src/auth/api-key-format.js';
+import { generateApiKey } from '@bridgefleet/contracts/api-key-format.js';
 import { Context, type Io } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { fields } from '../output.js';
