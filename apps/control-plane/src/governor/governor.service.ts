@@ -5,14 +5,14 @@ import { dayWindow } from '@bridgefleet/policy/governor/day-window.js';
 import { planGate, type GatePlan } from '@bridgefleet/policy/governor/gate-plan.js';
 import { governorDay } from '@bridgefleet/policy/governor-day.js';
 import type { FleetSettings } from '@bridgefleet/contracts/fleet-settings.schema.js';
-import type { GateReason, GateRequest, GovernorPolicy } from '@bridgefleet/policy/governor/gate-types.js';
+import type { GateReason, GateRequest, GovernorPolicy, LineGateState } from '@bridgefleet/policy/governor/gate-types.js';
 import type { GovernorTuning } from '@bridgefleet/policy/governor/governor-tuning.js';
 import { drawJitterMs } from '@bridgefleet/policy/governor/pacing.js';
 import { bucketsInWindow, displayRatio, windowTotals } from '@bridgefleet/policy/governor/ratio.js';
 import { assessResponseRate, type ResponseRateVerdict } from '@bridgefleet/policy/governor/response-rate.js';
 import { isSendable, type AdminState, type HealthState, type ReputationState } from '@bridgefleet/policy/line-lifecycle.js';
 import { FleetSettingsService } from '../settings/fleet-settings.service.js';
-import { GovernorRepository, type GateLine, type Reservation } from './governor.repository.js';
+import { GovernorRepository, type DayCounters, type GateLine, type Reservation } from './governor.repository.js';
 import { LineUsageRepository } from './line-usage.repository.js';
 import { GOVERNOR_RANDOM, GOVERNOR_TUNING } from './governor.tokens.js';
 
@@ -94,17 +94,7 @@ export class GovernorService {
     const policy = await this.policyFor(line);
     const plan = planGate(line.warmupStartedAt, policy, now);
     const state = await this.counters.readState(gateLine(line), '', policy, plan, now);
-    const window = windowTotals(bucketsInWindow(state.hourBuckets, policy.limits.ratioWindowHours, now));
-    return {
-      day: plan.window.day,
-      sent: state.today.sent,
-      cap: plan.caps.dailyCap,
-      newContacts: state.today.newContacts,
-      newContactCap: plan.caps.dailyNewContacts,
-      inbound: state.today.inbound,
-      ratio: displayRatio(window.sent, window.inbound),
-      remaining: Math.max(0, plan.caps.dailyCap - state.today.sent),
-    };
+    return lineUsage(policy, plan, state, now);
   }
 
   /**
@@ -130,20 +120,7 @@ export class GovernorService {
       lines.map((line) => line.id),
       day,
     );
-    return planned.map(({ policy, plan }, index) => {
-      const { today, hourBuckets } = counters[index]!;
-      const window = windowTotals(bucketsInWindow(hourBuckets, policy.limits.ratioWindowHours, now));
-      return {
-        day: plan.window.day,
-        sent: today.sent,
-        cap: plan.caps.dailyCap,
-        newContacts: today.newContacts,
-        newContactCap: plan.caps.dailyNewContacts,
-        inbound: today.inbound,
-        ratio: displayRatio(window.sent, window.inbound),
-        remaining: Math.max(0, plan.caps.dailyCap - today.sent),
-      };
-    });
+    return planned.map(({ policy, plan }, index) => lineUsage(policy, plan, counters[index]!, now));
   }
 
   /** First-contact response rate: the reputation updater throttles or unthrottles on `throttle`. */
@@ -203,5 +180,24 @@ function gateLine(line: GovernedLine): GateLine {
     sendable: isSendable(line, line.health),
     reputation: line.reputation,
     warmupStartedAt: line.warmupStartedAt,
+  };
+}
+
+function lineUsage(
+  policy: GovernorPolicy,
+  plan: GatePlan,
+  { today, hourBuckets }: { today: DayCounters; hourBuckets: LineGateState['hourBuckets'] },
+  now: Date,
+): LineUsage {
+  const window = windowTotals(bucketsInWindow(hourBuckets, policy.limits.ratioWindowHours, now));
+  return {
+    day: plan.window.day,
+    sent: today.sent,
+    cap: plan.caps.dailyCap,
+    newContacts: today.newContacts,
+    newContactCap: plan.caps.dailyNewContacts,
+    inbound: today.inbound,
+    ratio: displayRatio(window.sent, window.inbound),
+    remaining: Math.max(0, plan.caps.dailyCap - today.sent),
   };
 }
