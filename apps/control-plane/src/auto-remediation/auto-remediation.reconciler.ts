@@ -4,6 +4,7 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { HealthEvents } from '../health/health-events.js';
 import { StormGuardService } from '../health/storm-guard.service.js';
 import { Conflict } from '../http/problems.js';
@@ -101,8 +102,7 @@ export class AutoRemediationReconciler implements OnApplicationBootstrap, OnModu
   }
 
   private get enabled(): boolean {
-    const roles = this.config.ROLES;
-    return this.config.AUTO_REMEDIATION_ENABLED && (roles.includes('poller') || roles.includes('all'));
+    return this.config.AUTO_REMEDIATION_ENABLED && runsRole(this.config, 'poller');
   }
 
   onApplicationBootstrap(): void {

@@ -9,6 +9,7 @@ import {
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { runsRole } from '../config/roles.js';
 import { AgentProber, type ProbeOutcome } from './agent-prober.js';
 import { HealthEvents } from './health-events.js';
 import { HealthMetrics } from './health-metrics.js';
@@ -65,8 +66,7 @@ export class HealthPollerService implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   get enabled(): boolean {
-    const roles = this.config.ROLES;
-    return this.config.HEALTH_POLLER_ENABLED && (roles.includes('poller') || roles.includes('all'));
+    return this.config.HEALTH_POLLER_ENABLED && runsRole(this.config, 'poller');
   }
 
   onApplicationBootstrap(): void {
